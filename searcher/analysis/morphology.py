@@ -1,0 +1,241 @@
+"""Lexicon-guided decomposition of an Indonesian word into prefixes + root + suffixes.
+
+The design follows the confix-stripping family of stemmers (Nazief & Adriani 1996;
+Asian et al. 2005; Arifin et al. 2009, "ECS"), written from their published
+descriptions:
+
+1. **Suffixes** are peeled from the end in the order particle (``-lah -kah -tah
+   -pun``), possessive (``-ku -mu -nya``), derivational (``-i -kan -an``); every
+   combination present is a candidate, including none.
+2. **Prefixes** are peeled from the front, up to three deep (``di-per-…``,
+   ``ke-ber-…-an``, ``meN-per-…``), with the **recoding** rules of the nasal prefixes
+   ``meN-``/``peN-``, which drop or merge the first consonant of the root:
+   ``mengonfirmasi → (k)onfirmasi``, ``memukul → (p)ukul``, ``menulis → (t)ulis``,
+   ``penyapu → (s)apu``; the lexicon decides between the readings
+   (``menyanyi → nyanyi``, not ``sanyi``).
+3. A candidate is kept only when its root is in the lexicon, the prefix/suffix pair is
+   a valid confix (``di-…-an``, ``me-…-an``, ``ke-…-kan``, ``ber-…-i``, ``ter-…-an``,
+   ``se-…-i`` … are not) and the prefixes may nest that way.
+4. Of the valid candidates the cheapest wins: each affix costs 1 (the rarer clitics
+   ``-ku -mu -lah -kah -pun`` 1.5, ``-tah`` 2), so a longer root beats a shorter one
+   with one more affix (``membeli → beli``, not ``bel`` + ``-i``; ``bermasalah →
+   masalah``, not ``masa`` + ``-lah``). Equal costs go to ``-an`` before ``-kan``
+   (``gerakan → gerak``) and then to the better attested root (``memohon → mohon``,
+   ``berupa → rupa``).
+
+:func:`decompose` returns the winning :class:`Analysis` or ``None``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from searcher.analysis.lexicon import Lexicon
+
+VOWELS = frozenset("aeiou")
+MIN_ROOT = 3
+MAX_PREFIXES = 3
+
+#: (suffix, cost), tried at each position of the suffix chain.
+PARTICLES = (("lah", 1.5), ("kah", 1.5), ("pun", 1.5), ("tah", 2.0))
+POSSESSIVES = (("nya", 1.0), ("ku", 1.5), ("mu", 1.5))
+DERIVATIONAL = (("an", 1.0), ("kan", 1.01), ("i", 1.0))  # -an wins a tie with -kan
+
+#: outermost prefix kind × derivational suffix pairs that are not Indonesian confixes.
+INVALID_CONFIXES = frozenset({
+    ("ber", "i"), ("di", "an"), ("ke", "i"), ("ke", "kan"), ("meN", "an"),
+    ("se", "i"), ("se", "kan"), ("ter", "an"), ("peN", "kan"), ("peN", "i"),
+    ("pe", "kan"), ("pe", "i"),
+})
+
+#: which prefix kinds may sit directly inside which (outer → allowed inner).
+INNER = {
+    "meN": frozenset({"per", "ber", "ke"}),
+    "di": frozenset({"per", "ber", "ke"}),
+    "ke": frozenset({"ber", "ter", "peN", "pe", "per"}),
+    "ketidak": frozenset({"ber", "ter", "peN", "pe", "per", "se"}),
+    "peN": frozenset({"ber", "per"}),
+    "pe": frozenset({"ber", "per"}),
+    "ber": frozenset({"peN", "pe", "ke", "per", "se"}),
+    "ter": frozenset({"per"}),
+    "per": frozenset({"se"}),
+    "se": frozenset({"peN", "per", "ke"}),
+}
+
+#: prefix kinds that may be the outermost one only together with a given suffix.
+OUTER_NEEDS = {"ke": frozenset({"an"}), "ketidak": frozenset({"an"}), "se": frozenset()}
+#: inner prefix kinds that need a given derivational suffix (``memberlakukan``, ``diketahui``).
+INNER_NEEDS = {("meN", "ber"): "kan", ("di", "ber"): "kan", ("meN", "ke"): "i", ("di", "ke"): "i"}
+
+
+@dataclass(frozen=True, slots=True)
+class Analysis:
+    """A decomposition: the root and the affixes removed, outermost first."""
+
+    root: str
+    prefixes: tuple[str, ...]
+    suffixes: tuple[str, ...]
+    cost: float
+
+    @property
+    def rule(self) -> str:
+        """Human-readable rule, e.g. ``prefix meN- (nasal k) + suffix -kan``."""
+        parts = [f"prefix {p}" for p in self.prefixes]
+        parts += [f"suffix {s}" for s in self.suffixes]
+        return " + ".join(parts) if parts else "lexicon-root"
+
+
+def suffix_options(word: str) -> list[tuple[str, tuple[str, ...], float, str | None]]:
+    """``(stem, suffixes, cost, derivational)`` for every way to peel suffixes, cheapest first."""
+    stage = [(word, (), 0.0)]
+    for table in (PARTICLES, POSSESSIVES):
+        nxt = list(stage)
+        for stem, sufs, cost in stage:
+            for suf, c in table:
+                if stem.endswith(suf) and len(stem) - len(suf) >= MIN_ROOT:
+                    nxt.append((stem[: -len(suf)], ("-" + suf,) + sufs, cost + c))
+        stage = nxt
+    out: list[tuple[str, tuple[str, ...], float, str | None]] = []
+    for stem, sufs, cost in stage:
+        out.append((stem, sufs, cost, None))
+        for suf, c in DERIVATIONAL:
+            if stem.endswith(suf) and len(stem) - len(suf) >= MIN_ROOT:
+                out.append((stem[: -len(suf)], ("-" + suf,) + sufs, cost + c, suf))
+    out.sort(key=lambda o: o[2])
+    return out
+
+
+def _nasal(s: str, kind: str) -> Iterator[tuple[str, str, str]]:
+    """Readings of ``s`` = ``meN-``/``peN-`` + root, with the recoded root consonant."""
+    head = s[:2]  # "me" or "pe"
+    name = head + "N-"
+    r = s[2:]
+    if r.startswith("ng"):
+        t = r[2:]
+        if not t:
+            return
+        if t[0] in VOWELS:
+            yield kind, name, t
+            yield kind, f"{name} (nasal k)", "k" + t
+            if t[0] == "e" and len(t) > 3:
+                yield kind, f"{head}nge-", t[1:]
+        elif t[0] in "ghk":
+            yield kind, name, t
+    elif r.startswith("ny"):
+        t = r[2:]
+        if t and t[0] in VOWELS:
+            yield kind, f"{name} (nasal s)", "s" + t
+            yield kind, name, "ny" + t
+    elif r.startswith("m"):
+        t = r[1:]
+        if not t:
+            return
+        if t[0] in "bfvp":
+            yield kind, name, t
+        elif t[0] in VOWELS:
+            yield kind, f"{name} (nasal p)", "p" + t
+            yield kind, name, "m" + t
+    elif r.startswith("n"):
+        t = r[1:]
+        if not t:
+            return
+        if t[0] in "cdjzst":
+            yield kind, name, t
+        elif t[0] in VOWELS:
+            yield kind, f"{name} (nasal t)", "t" + t
+            yield kind, name, "n" + t
+    elif r and r[0] in "lrwy":
+        yield kind, name, r
+
+
+def _cer(s: str) -> bool:
+    """Whether ``s`` starts consonant + ``er`` (``kerja``, ``ternak``, ``percaya``)."""
+    return len(s) > 3 and s[0] not in VOWELS and s[1:3] == "er"
+
+
+def prefix_options(s: str) -> Iterator[tuple[str, str, str]]:
+    """``(kind, label, rest)`` for each prefix ``s`` may start with."""
+    c2 = s[:2]
+    if c2 == "me":
+        yield from _nasal(s, "meN")
+    elif c2 == "di":
+        yield "di", "di-", s[2:]
+    elif c2 == "be":
+        if s.startswith("ber"):
+            yield "ber", "ber-", s[3:]
+            if s[3:4] != "r":
+                yield "ber", "be-", s[2:]        # be + r-root: berantai → rantai
+        elif _cer(s[2:]):
+            yield "ber", "be-", s[2:]            # bekerja → kerja
+        elif s.startswith("belajar"):
+            yield "ber", "bel-", s[3:]
+    elif c2 == "te":
+        if s.startswith("ter"):
+            yield "ter", "ter-", s[3:]
+            if s[3:4] != "r":
+                yield "ter", "te-", s[2:]
+        elif _cer(s[2:]):
+            yield "ter", "te-", s[2:]            # tepercaya → percaya
+    elif c2 == "pe":
+        yield from _nasal(s, "peN")
+        if s.startswith("per"):
+            yield "per", "per-", s[3:]
+            if s[3:4] != "r":
+                yield "pe", "pe-", s[2:]         # perokok → rokok
+        elif s.startswith("pelajar"):
+            yield "per", "pel-", s[3:]
+        elif len(s) > 2 and s[2] not in VOWELS and s[2] not in "mn":
+            yield "pe", "pe-", s[2:]             # petani, pekerja, pelaku
+    elif c2 == "ke":
+        if s.startswith("ketidak"):
+            yield "ketidak", "ke-tidak-", s[7:]
+        yield "ke", "ke-", s[2:]
+    elif c2 == "se":
+        yield "se", "se-", s[2:]
+
+
+def _prefix_analyses(s: str, lex: Lexicon, deriv: str | None, outer: str | None,
+                     labels: tuple[str, ...], depth: int
+                     ) -> Iterator[tuple[str, tuple[str, ...]]]:
+    for kind, label, rest in prefix_options(s):
+        if len(rest) < MIN_ROOT:
+            continue
+        if outer is None:
+            if (kind, deriv) in INVALID_CONFIXES:
+                continue
+            needs = OUTER_NEEDS.get(kind)
+            if needs is not None and deriv not in needs:
+                continue
+        else:
+            allowed = INNER.get(outer)
+            if allowed is None or kind not in allowed:
+                continue
+            need = INNER_NEEDS.get((outer, kind))
+            if need is not None and deriv != need:
+                continue
+        new = labels + (label,)
+        if rest in lex.roots:
+            yield rest, new
+        if depth + 1 < MAX_PREFIXES:
+            yield from _prefix_analyses(rest, lex, deriv, kind, new, depth + 1)
+
+
+def analyses(word: str, lex: Lexicon) -> Iterator[Analysis]:
+    """Every valid decomposition of ``word`` whose root is in the lexicon."""
+    for stem, sufs, cost, deriv in suffix_options(word):
+        if sufs and stem in lex.roots:
+            yield Analysis(stem, (), sufs, cost)
+        for root, pres in _prefix_analyses(stem, lex, deriv, None, (), 0):
+            yield Analysis(root, pres, sufs, cost + len(pres))
+
+
+def decompose(word: str, lex: Lexicon) -> Analysis | None:
+    """The cheapest valid decomposition of ``word`` (see the module docstring)."""
+    best: Analysis | None = None
+    best_key: tuple[float, int] | None = None
+    for a in analyses(word, lex):
+        key = (a.cost, -lex.weight(a.root))
+        if best_key is None or key < best_key:
+            best, best_key = a, key
+    return best

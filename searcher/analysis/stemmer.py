@@ -1,0 +1,164 @@
+"""Indonesian stemming: lexicon-guided affix stripping, Snowball for the rest.
+
+:meth:`IndonesianStemmer.explain` applies these rules in order; the first that
+applies decides (the rule names are what ``searcher analyze --explain`` shows):
+
+1. ``function word`` — a stopword (Tala list) is kept as it is: ``adalah``, ``merupakan``;
+2. ``number`` / ``has digits`` — ``2,8``, ``g20``, ``covid-19`` are kept;
+3. hyphenated words — ``clitic -nya after hyphen`` (``ransomware-nya → ransomware``),
+   ``reduplication`` (``anak-anak → anak``, ``berlari-lari → lari``,
+   ``obat-obatan → obat``, ``sayur-mayur → sayur``), otherwise ``compound`` (kept:
+   ``e-ktp``, ``non-migas``);
+4. ``lexicon-root`` — the word is a root of the lexicon (``berita``, ``menteri``,
+   ``pertama``, ``teknologi``): kept, only re-spelt by ``variant`` (``praktek → praktik``);
+5. a decomposition into prefixes + lexicon root + suffixes
+   (:mod:`searcher.analysis.morphology`), e.g. ``prefix meN- (nasal k)``
+   for ``mengonfirmasi → konfirmasi``; the root is re-spelt by the variants list;
+6. ``snowball-fallback`` — a word the lexicon cannot explain goes to Snowball
+   (PyStemmer ``indonesian``) only when it carries a clear inflection (a clitic
+   ``-nya -lah -kah -pun``) or a verbal/nominal prefix with a long remainder
+   (``di- meN- ber- ter- peN- memper- diper-``), and Snowball's result is at least
+   four letters; otherwise the word is ``unknown (kept)`` — names and loanwords
+   (``megawati``, ``jokowi``, ``kaspersky``) are left alone.
+
+Results are cached per word, so each distinct form is analysed once.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Collection
+
+from searcher.analysis.lexicon import Lexicon, default_lexicon
+from searcher.analysis.morphology import decompose
+from searcher.analysis.stopwords import STOPWORDS
+
+#: clitics written after a hyphen: ``ransomware-nya``, ``dia-lah``.
+HYPHEN_CLITICS = frozenset({"nya", "lah", "kah", "pun", "ku", "mu"})
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
+_VOWELS_RE = re.compile(r"[aeiou]")
+#: shapes the fallback may stem: an inflecting clitic or a productive prefix.
+_FALLBACK_SHAPE = re.compile(
+    r"(?:di|me[mn]|meng|meny|ber|ter|pe[mn]|peng|peny|memper|diper|ke)\w{4,}"
+    r"|\w{4,}(?:nya|lah|kah|pun)"
+)
+#: the cache is dropped when it grows past this many words (bounded memory).
+CACHE_LIMIT = 2_000_000
+
+
+def _echo(x: str, y: str) -> bool:
+    """Whether ``y`` echoes ``x`` (``sayur-mayur``, ``bolak-balik``, ``serta-merta``)."""
+    if len(x) != len(y) or len(x) < 3:
+        return False
+    if x.lstrip("bcdfghjklmnpqrstvwxyz") == y.lstrip("bcdfghjklmnpqrstvwxyz") != "":
+        return True
+    return _VOWELS_RE.sub("", x) == _VOWELS_RE.sub("", y)
+
+
+class IndonesianStemmer:
+    """Stem lower-case Indonesian words; remembers every distinct word form it has seen.
+
+    >>> s = IndonesianStemmer()
+    >>> s.stem("mengonfirmasi"), s.stem("anak-anak"), s.stem("megawati")
+    ('konfirmasi', 'anak', 'megawati')
+    >>> s.explain("memukul")
+    ('pukul', 'prefix meN- (nasal p)')
+
+    Parameters:
+        lexicon: the roots, variants and weights (default: the shipped lexicon).
+        protected: words returned unchanged (default: the stopwords).
+        fallback: ``"snowball"`` (default) or ``"none"`` for words the lexicon
+            cannot explain.
+    """
+
+    def __init__(self, lexicon: Lexicon | None = None, *,
+                 protected: Collection[str] = STOPWORDS, fallback: str = "snowball") -> None:
+        if fallback not in ("snowball", "none"):
+            raise ValueError(f"fallback must be 'snowball' or 'none', not {fallback!r}")
+        self._lex = lexicon if lexicon is not None else default_lexicon()
+        self._protected = frozenset(protected)
+        self._fallback = fallback
+        self._snowball = None
+        self._cache: dict[str, tuple[str, str]] = {}
+
+    @property
+    def lexicon(self) -> Lexicon:
+        """The lexicon this stemmer checks candidates against."""
+        return self._lex
+
+    def stem(self, word: str) -> str:
+        """Return the root of lower-case ``word``."""
+        hit = self._cache.get(word)
+        if hit is None:
+            hit = self._remember(word)
+        return hit[0]
+
+    def explain(self, word: str) -> tuple[str, str]:
+        """Return ``(root, rule)`` where rule names what produced the root."""
+        hit = self._cache.get(word)
+        if hit is None:
+            hit = self._remember(word)
+        return hit
+
+    def _remember(self, word: str) -> tuple[str, str]:
+        hit = self._analyse(word)
+        if len(self._cache) >= CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[word] = hit
+        return hit
+
+    # -- the rules, in order -------------------------------------------------------
+
+    def _analyse(self, word: str) -> tuple[str, str]:
+        if not word:
+            return word, "empty"
+        if word in self._protected:
+            return word, "function word"
+        if not word.isalpha():
+            return self._non_alpha(word)
+        lex = self._lex
+        if word in lex.roots:
+            root = lex.canonical(word)
+            return root, ("lexicon-root" if root == word else "variant")
+        found = decompose(word, lex)
+        if found is not None:
+            root = lex.canonical(found.root)
+            rule = found.rule if root == found.root else f"{found.rule} + variant"
+            return root, rule
+        return self._fallback_stem(word)
+
+    def _non_alpha(self, word: str) -> tuple[str, str]:
+        if _NUMBER.fullmatch(word):
+            return word, "number"
+        if "-" in word and not any(ch.isdigit() for ch in word):
+            return self._hyphenated(word)
+        if any(ch.isdigit() for ch in word):
+            return word, "has digits"
+        return word, "kept (not a plain word)"
+
+    def _hyphenated(self, word: str) -> tuple[str, str]:
+        head, _, last = word.rpartition("-")
+        if not head or not last:
+            return word, "kept (not a plain word)"
+        if last in HYPHEN_CLITICS:
+            root, rule = self.explain(head)
+            return root, f"clitic -{last} after hyphen" + (f"; {rule}" if root != head else "")
+        if "-" in head:
+            return word, "compound"
+        x, y = head, last
+        sx, rx = self.explain(x)
+        if x == y or x.endswith(y) or y.startswith(x) or _echo(x, y) or sx == self.stem(y):
+            return sx, "reduplication" + (f"; {rx}" if sx != x else "")
+        return word, "compound"
+
+    def _fallback_stem(self, word: str) -> tuple[str, str]:
+        if self._fallback == "none" or not _FALLBACK_SHAPE.fullmatch(word):
+            return word, "unknown (kept)"
+        if self._snowball is None:
+            import Stemmer  # PyStemmer
+
+            self._snowball = Stemmer.Stemmer("indonesian")
+        root = self._snowball.stemWord(word)
+        if len(root) < 4 or root == word:
+            return word, "unknown (kept)"
+        return self._lex.canonical(root), "snowball-fallback"

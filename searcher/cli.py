@@ -1,0 +1,321 @@
+"""The ``searcher`` command: a thin layer over :class:`searcher.SearchIndex`.
+
+Only this module prints and exits. Library errors become a message and a hint on
+stderr and exit code 1; usage errors exit with 2.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+import click
+
+from searcher.analysis import default_analyzer
+from searcher.engine import SORTS, SearchIndex
+from searcher.errors import SearcherError
+from searcher.index import default_index_path
+from searcher.indexing import IndexReport
+from searcher.results import Hit, SearchResults
+
+DEFAULT_DATA = Path(__file__).resolve().parent.parent / "index_data"
+
+
+def fail(exc: SearcherError) -> click.ClickException:
+    """A click error carrying the library error's message and hint."""
+    message = str(exc)
+    if exc.hint:
+        message += f"\n{exc.hint}"
+    return click.ClickException(message)
+
+
+@contextmanager
+def handled() -> Iterator[None]:
+    """Turn library errors into clean CLI failures."""
+    try:
+        yield
+    except SearcherError as exc:
+        raise fail(exc) from None
+
+
+def emit_json(data: Any) -> None:
+    click.echo(json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def parse_day(value: str | None, *, end: bool = False) -> datetime | None:
+    """``YYYY-MM-DD`` (or ``YYYY-MM``/``YYYY``) from an option; ``end`` gives the last moment."""
+    if value is None:
+        return None
+    from searcher.query import date_bounds
+
+    bounds = date_bounds(value)
+    if bounds is None:
+        raise click.BadParameter(f"{value!r} is not a date (use YYYY-MM-DD, YYYY-MM or YYYY)")
+    return bounds[1] if end else bounds[0]
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.option("--index", "index_path", type=click.Path(file_okay=False, path_type=Path),
+              envvar="SEARCHER_INDEX", show_envvar=True,
+              help=f"Index directory [default: {default_index_path()}].")
+@click.version_option(package_name="searcher")
+@click.pass_context
+def cli(ctx: click.Context, index_path: Path | None) -> None:
+    """Full-text search for Indonesian news articles.
+
+    \b
+    Quick start:
+      searcher index articles/         # index files and folders
+      searcher search "harga beras"    # ranked hits with snippets
+    """
+    ctx.obj = index_path
+
+
+def open_index(ctx: click.Context) -> SearchIndex:
+    with handled():
+        return SearchIndex(ctx.obj)
+
+
+# -- index -------------------------------------------------------------------------
+@cli.command("index")
+@click.argument("paths", nargs=-1, type=str)
+@click.option("--prune", is_flag=True, help="Remove documents whose file or record is gone.")
+@click.option("--wait", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Seconds to wait for another indexing run to finish.")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@click.option("--strict", is_flag=True, help="Exit 1 if any file or record was skipped.")
+@click.option("--progress/--no-progress", default=None,
+              help="Show a progress bar [default: on a terminal].")
+@click.pass_context
+def index_cmd(ctx: click.Context, paths: tuple[str, ...], prune: bool, wait: float,
+              as_json: bool, strict: bool, progress: bool | None) -> None:
+    """Add new, update changed (and with --prune drop deleted) articles.
+
+    PATHS are files or folders (searched recursively) of .txt, .json, .jsonl,
+    .csv or .html files, optionally gzipped; "-" reads JSON Lines from stdin.
+    Without PATHS the bundled sample corpus (index_data/) is indexed.
+    Running it again on the same input changes nothing.
+
+    Exit status: 0 when the input was indexed (skipped records are listed on
+    stderr), 1 when a named path is missing or nothing at all could be read.
+    """
+    if not paths:
+        if not DEFAULT_DATA.is_dir():
+            raise click.UsageError("no PATHS given and the bundled index_data/ folder is not there")
+        paths = (str(DEFAULT_DATA),)
+    with handled():
+        index = SearchIndex.create_or_open(ctx.obj)
+    show = sys.stderr.isatty() if progress is None else progress
+    with progress_bar(show) as tick, handled():
+        if paths == ("-",):
+            report = index.index_stream(sys.stdin.buffer, progress=tick, wait=wait)
+        else:
+            if "-" in paths:
+                raise click.UsageError('"-" (stdin) cannot be combined with other paths')
+            report = index.index_paths(paths, prune=prune, progress=tick, wait=wait)
+    print_report(report, as_json)
+    missing = any(s.line is None and "no such file" in s.reason for s in report.skipped)
+    nothing = report.skipped and not (report.added or report.updated or report.unchanged)
+    if missing or nothing or (strict and report.skipped):
+        sys.exit(1)
+
+
+@contextmanager
+def progress_bar(show: bool) -> Iterator[Callable[[int], None] | None]:
+    if not show:
+        yield None
+        return
+    from tqdm import tqdm
+
+    with tqdm(unit=" articles", file=sys.stderr, dynamic_ncols=True, smoothing=0.1) as bar:
+        yield bar.update
+
+
+def print_report(report: IndexReport, as_json: bool) -> None:
+    for skip in report.skipped:
+        click.echo(f"skipped {skip}", err=True)
+    if as_json:
+        emit_json(report.to_dict())
+        return
+    line = (f"added {report.added}, updated {report.updated}, unchanged {report.unchanged}, "
+            f"removed {report.removed}, skipped {len(report.skipped)}")
+    if report.undated:
+        line += f"; {report.undated} without a readable date"
+    click.echo(line)
+
+
+# -- search ------------------------------------------------------------------------
+QUERY_HELP = """Search the index.
+
+\b
+Query language:
+  harga beras          all words must match (up to 4 words);
+                       longer text matches any word, best matches first
+  "suku bunga"         a phrase
+  -impor  NOT impor    exclude a word
+  beras OR jagung      either word; group with ( )
+  kasper*              words starting with kasper
+  title:kaspersky      search one field; source:kompas  category:tekno
+  date:2024-07         a year, month or day
+"""
+
+
+@cli.command("search", help=QUERY_HELP)
+@click.argument("query", required=False)
+@click.option("--limit", "-n", type=click.IntRange(1, 1000), default=10, show_default=True)
+@click.option("--page", type=click.IntRange(1), default=1, show_default=True)
+@click.option("--sort", type=click.Choice(SORTS), default="relevance", show_default=True)
+@click.option("--since", help="Only articles on or after this date (YYYY-MM-DD).")
+@click.option("--until", help="Only articles on or before this date (YYYY-MM-DD).")
+@click.option("--source", "sources", multiple=True, help="Only this publisher (repeatable).")
+@click.option("--category", "categories", multiple=True, help="Only this category (repeatable).")
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object.")
+@click.option("--color/--no-color", default=None, help="Highlight matches [default: on a terminal].")
+@click.option("--queries", type=click.File("r", encoding="utf-8"),
+              help="Batch mode: read qid<TAB>query lines from FILE.")
+@click.option("--format", "fmt", type=click.Choice(["trec", "json"]), default="trec",
+              show_default=True, help="Batch output format (with --queries).")
+@click.option("--tag", default="searcher", show_default=True, help="Run tag in TREC output.")
+@click.pass_context
+def search_cmd(ctx: click.Context, query: str | None, limit: int, page: int, sort: str,
+               since: str | None, until: str | None, sources: tuple[str, ...],
+               categories: tuple[str, ...], as_json: bool, color: bool | None,
+               queries: Any, fmt: str, tag: str) -> None:
+    if (query is None) == (queries is None):
+        raise click.UsageError("give a QUERY or --queries FILE (not both)")
+    index = open_index(ctx)
+    options: dict[str, Any] = dict(limit=limit, page=page, sort=sort, since=parse_day(since),
+                                   until=parse_day(until, end=True), sources=sources,
+                                   categories=categories)
+    if queries is not None:
+        run_batch(index, queries, fmt, tag, options)
+        return
+    assert query is not None
+    with handled():
+        results = index.search(query, **options)
+    if as_json:
+        emit_json(results.to_dict())
+    else:
+        print_results(results, color)
+
+
+def run_batch(index: SearchIndex, lines: Any, fmt: str, tag: str, options: dict[str, Any]) -> None:
+    options = {**options, "highlight": False}
+    for lineno, line in enumerate(lines, 1):
+        line = line.rstrip("\n")
+        if not line.strip():
+            continue
+        qid, sep, text = line.partition("\t")
+        if not sep:
+            raise click.ClickException(f"{lines.name}:{lineno}: expected qid<TAB>query")
+        with handled():
+            results = index.search(text, **options)
+        if fmt == "json":
+            click.echo(json.dumps({"qid": qid, **results.to_dict()}, ensure_ascii=False))
+            continue
+        for hit in results.hits:
+            click.echo(f"{qid} Q0 {hit.id} {hit.rank} {hit.score:.4f} {tag}")
+
+
+def print_results(results: SearchResults, color: bool | None) -> None:
+    if not results.hits:
+        click.echo(f"No results for {results.query!r}.")
+        if results.suggestion:
+            click.echo(f"Did you mean: {results.suggestion}?")
+        return
+    first = results.hits[0].rank
+    click.echo(f"{results.total} results ({results.took_ms:.0f} ms); "
+               f"showing {first}–{first + len(results.hits) - 1}", color=color)
+    for hit in results.hits:
+        click.echo(format_hit(hit), color=color)
+
+
+def format_hit(hit: Hit) -> str:
+    title = hit.title or "(untitled)"
+    meta = " · ".join(x for x in (hit.source, hit.date.date().isoformat() if hit.date else None) if x)
+    lines = [f"{hit.rank:>3}. " + click.style(title, bold=True) + (f"  [{meta}]" if meta else "")]
+    if hit.snippet is not None:
+        mark_on = "\x1b[1;33m"
+        mark_off = "\x1b[0m"
+        lines.append("     " + hit.snippet.marked(mark_on, mark_off))
+    lines.append(click.style(f"     {hit.id}", dim=True))
+    return "\n".join(lines)
+
+
+# -- show / stats / analyze -----------------------------------------------------------
+@cli.command("show")
+@click.argument("doc_id")
+@click.option("--json", "as_json", is_flag=True, help="Print the article as JSON.")
+@click.pass_context
+def show_cmd(ctx: click.Context, doc_id: str, as_json: bool) -> None:
+    """Print one article by its id."""
+    index = open_index(ctx)
+    with handled():
+        article = index.get(doc_id)
+    if as_json:
+        emit_json(article.to_dict())
+        return
+    click.echo(click.style(article.title or "(untitled)", bold=True))
+    meta = [article.source, article.date.isoformat(sep=" ") if article.date else None,
+            article.category, article.url]
+    click.echo(" · ".join(m for m in meta if m))
+    click.echo()
+    click.echo(article.body)
+    if article.related:
+        click.echo()
+        for headline in article.related:
+            click.echo(f"Baca juga: {headline}")
+
+
+@cli.command("stats")
+@click.option("--json", "as_json", is_flag=True, help="Print the statistics as JSON.")
+@click.pass_context
+def stats_cmd(ctx: click.Context, as_json: bool) -> None:
+    """Documents, sources, date range, size and version of the index."""
+    index = open_index(ctx)
+    with handled():
+        stats = index.stats()
+    if as_json:
+        emit_json(stats.to_dict())
+        return
+    click.echo(f"index:     {stats.path}")
+    click.echo(f"documents: {stats.documents}")
+    span = "—"
+    if stats.first_date and stats.last_date:
+        span = f"{stats.first_date.date()} … {stats.last_date.date()}"
+    click.echo(f"dates:     {span} ({stats.undated} undated)")
+    click.echo(f"size:      {stats.size_bytes / 1e6:.1f} MB in {stats.segments} segment(s)")
+    click.echo(f"schema:    {stats.schema_version} (analyzer {stats.analyzer_version})")
+    click.echo("sources:")
+    for name, count in list(stats.sources.items())[:20]:
+        click.echo(f"  {count:>7}  {name}")
+
+
+@cli.command("analyze")
+@click.argument("text")
+@click.option("--explain", is_flag=True, help="Show which rule produced each term.")
+@click.option("--json", "as_json", is_flag=True, help="Print the tokens as JSON.")
+def analyze_cmd(text: str, explain: bool, as_json: bool) -> None:
+    """Show how TEXT is split into tokens and index terms."""
+    tokens = default_analyzer().analyze(text, explain=explain)
+    if as_json:
+        rows = []
+        for t in tokens:
+            row: dict[str, Any] = {"text": t.text, "term": t.term, "start": t.start, "end": t.end}
+            if explain:
+                row["rule"] = t.rule
+            rows.append(row)
+        emit_json(rows)
+        return
+    for t in tokens:
+        term = t.term if t.term is not None else "(stopword)"
+        line = f"{t.text:<20} {term}"
+        if explain:
+            line = f"{line:<42} {t.rule}"
+        click.echo(line)
+

@@ -1,0 +1,114 @@
+"""Read HTML pages: main text and metadata via trafilatura, with a plain fallback.
+
+trafilatura finds the article text, title, canonical URL and publication date.
+When it finds no text (or cannot be imported), the ``<title>`` element and the
+page's visible text (scripts, styles and the like left out) are used instead.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from html.parser import HTMLParser
+from typing import Any
+
+from searcher.article import Article
+from searcher.cleaning import clean_body, clean_text
+from searcher.dates import parse_date
+from searcher.readers.records import Skip, article_id, normalize_source
+
+__all__ = ["read_html"]
+
+_DATE_PARAMS = {"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S"}
+
+
+def read_html(text: str, path: str) -> Iterator[Article | Skip]:
+    """Read one article from an HTML page."""
+    title, body, url, date = _extract(text)
+    if not body.strip():
+        title_only, body = _fallback(text)
+        title = title or title_only
+    body_text, related = clean_body(body)
+    title = clean_text(title) or None
+    if title and body_text.startswith(title):  # trafilatura repeats the <h1> as the first line
+        first, _, rest = body_text.partition("\n")
+        if first.strip() == title and rest.strip():
+            body_text = rest.strip()
+    if not body_text:
+        yield Skip(path, None, "no body (no text found in the page)")
+        return
+    url = url.strip() if url else None
+    yield Article(
+        id=article_id(None, url, path, 1),
+        body=body_text,
+        title=title,
+        date=parse_date(date),
+        url=url or None,
+        source=normalize_source(None, url),
+        path=path,
+        related=related,
+    )
+
+
+def _extract(html: str) -> tuple[str | None, str, str | None, str | None]:
+    """``(title, text, url, date)`` according to trafilatura ("" text when it finds none)."""
+    try:
+        import trafilatura  # imported here: it is slow to import and only HTML needs it
+    except ImportError:
+        return None, "", None, None
+    try:
+        document: Any = trafilatura.bare_extraction(
+            html, with_metadata=True, include_comments=False, include_tables=True,
+            date_extraction_params=_DATE_PARAMS,
+        )
+    except Exception:  # noqa: BLE001 - a page trafilatura chokes on falls back to plain text
+        return None, "", None, None
+    if document is None:
+        return None, "", None, None
+    return (getattr(document, "title", None), getattr(document, "text", None) or "",
+            getattr(document, "url", None), getattr(document, "date", None))
+
+
+class _VisibleText(HTMLParser):
+    """Collect the ``<title>`` and the visible text of a page (stdlib only)."""
+
+    _HIDDEN = frozenset({"script", "style", "noscript", "template", "head", "svg", "iframe"})
+    _BLOCKS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
+                         "article", "section", "blockquote", "pre", "header", "footer", "td"})
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.title: list[str] = []
+        self.parts: list[str] = []
+        self._hidden = 0
+        self._in_title = False
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if tag == "title":
+            self._in_title = True
+        elif tag in self._HIDDEN:
+            self._hidden += 1
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_endtag(self, tag: str) -> None:
+        if tag == "title":
+            self._in_title = False
+        elif tag in self._HIDDEN:
+            self._hidden = max(0, self._hidden - 1)
+        elif tag in self._BLOCKS:
+            self.parts.append("\n")
+
+    def handle_data(self, data: str) -> None:
+        if self._in_title:
+            self.title.append(data)
+        elif not self._hidden:
+            self.parts.append(data)
+
+
+def _fallback(html: str) -> tuple[str | None, str]:
+    parser = _VisibleText()
+    parser.feed(html)
+    parser.close()
+    title = clean_text("".join(parser.title)) or None
+    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
+    return title, "\n".join(line for line in lines if line)

@@ -1,0 +1,50 @@
+"""The Whoosh schema of a searcher index and its version.
+
+The schema is pickled into the index by Whoosh, and the analyzers' output decides
+which terms exist, so both are versioned: :data:`SCHEMA_VERSION` changes when fields
+change, and the analyzer version is recorded beside it. An index written by another
+version is refused with :class:`~searcher.errors.SchemaMismatchError`.
+"""
+
+from __future__ import annotations
+
+from whoosh import columns
+from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
+
+from searcher.analysis.whoosh_analyzers import ExactAnalyzer, IndonesianAnalyzer
+
+#: Bump when fields or their meaning change.
+SCHEMA_VERSION = 1
+
+
+def build_schema() -> Schema:
+    """A fresh schema object.
+
+    Fields:
+      - ``id``: the unique document id (see :func:`searcher.readers.article_id`).
+      - ``title``, ``body``: stemmed Indonesian text with positions (phrases); stored.
+      - ``exact``: unstemmed lower-cased forms of title and body (exact-form signal).
+      - ``date``: publication date (DATETIME, so open-ended ranges work); stored.
+      - ``month``: ``YYYY-MM`` of the date, for facets.
+      - ``source``, ``category``: lower-cased keywords (a publisher's domain is indexed
+        whole and by its labels, so ``source:kompas`` matches ``kompas.com``); stored.
+      - ``url``, ``related``: stored only. ``path``: the source file, for pruning.
+      - ``hash``: a per-document column with the article's content hash, so an
+        indexing run can tell unchanged articles without reading stored fields.
+    """
+    return Schema(
+        id=ID(stored=True, unique=True, sortable=True),
+        title=TEXT(analyzer=IndonesianAnalyzer(), stored=True, phrase=True, field_boost=1.0),
+        body=TEXT(analyzer=IndonesianAnalyzer(), stored=True, phrase=True),
+        exact=TEXT(analyzer=ExactAnalyzer(), stored=False, phrase=False),
+        date=DATETIME(stored=True, sortable=True),
+        month=ID(sortable=True),
+        source=KEYWORD(stored=True, lowercase=True, scorable=False),
+        category=KEYWORD(stored=True, lowercase=True, scorable=False),
+        source_key=ID(sortable=True),
+        category_key=ID(sortable=True),
+        url=STORED(),
+        related=STORED(),
+        path=ID(stored=True, sortable=True),
+        hash=COLUMN(columns.VarBytesColumn()),
+    )
