@@ -16,6 +16,7 @@ class Article:
     ``title`` stays ``None`` when the source has none: searcher never invents one.
     ``date`` is a naive datetime in the publisher's local time, or ``None``.
     ``related`` holds the headlines of "Baca juga" links found in the body.
+    ``notes`` lists reading problems that did not stop the article from being indexed.
     """
 
     id: str
@@ -27,6 +28,9 @@ class Article:
     category: str | None = None
     path: str | None = None
     related: tuple[str, ...] = field(default_factory=tuple)
+    #: Problems met while reading the record that did not stop it from being indexed
+    #: ("unreadable date …", "no body …"). Not stored, not part of the content hash.
+    notes: tuple[str, ...] = field(default=(), compare=False)
 
     def content_hash(self) -> str:
         """A hash of everything indexed about the article (not its path)."""

@@ -16,7 +16,8 @@ What :func:`clean_body` does, in order:
    inline shapes; a bare "Baca juga:" line takes the headline lines under it);
 5. drops "Simak/Lihat/Tonton juga video …" lines and such a tail at the end;
 6. strips a dateline ("JAKARTA, KOMPAS.com -", "Surabaya -") or a leading "- ";
-7. collapses three or more newlines to one blank line and strips the ends.
+7. drops trailing furniture ("loading...", detik's tag list after "(abc/def)");
+8. collapses three or more newlines to one blank line and strips the ends.
 """
 
 from __future__ import annotations
@@ -55,11 +56,16 @@ _LISTS = _word_lists()
 _PUBLISHERS = tuple(p.lower() for p in _LISTS.get("publishers", ()))
 _DROP_LINES_RE = re.compile(
     rf"^[ \t]*(?:(?:{_alternation(_LISTS['drop_lines'])})[ \t]*"
-    rf"|(?:{_alternation(_LISTS['drop_line_prefixes'])})(?:[ \t:][^\n]*)?)$",
+    rf"|(?:{_alternation(_LISTS['drop_line_prefixes'])})(?:[ \t:][^\n]*)?)(?:\n|\Z)",
     re.I | re.M,
 )
 _INLINE_RE = re.compile(rf"[ \t]*(?:{_alternation(_LISTS['inline'])})")
 _CUT_RE = re.compile(rf"^[ \t]*(?:{_alternation(_LISTS['cut_from'])})[ \t]*$", re.I | re.M)
+# Cheap substring tests (on the lower-cased text) that decide whether a regex needs to run.
+_FURNITURE_HINTS = tuple(sorted(
+    {e.lower().split()[0] for e in _LISTS["drop_lines"] + _LISTS["drop_line_prefixes"] + _LISTS["inline"]}
+))
+_CUT_HINTS = tuple(sorted({" ".join(e.lower().split()) for e in _LISTS["cut_from"]}))
 
 # -- spaces and mojibake -------------------------------------------------------------
 
@@ -67,16 +73,19 @@ _CUT_RE = re.compile(rf"^[ \t]*(?:{_alternation(_LISTS['cut_from'])})[ \t]*$", r
 # continuation bytes (0x80-0xBF) shown as Mac Roman letters and symbols.
 _CONT = re.escape(bytes(range(0x80, 0xC0)).decode("mac_roman"))
 _MOJIBAKE_RE = re.compile(rf"[¬√≈][{_CONT}]|‚[{_CONT}]{{2}}|\uf8ff[{_CONT}]{{3}}")
-_MOJIBAKE_HINT_RE = re.compile("[¬√≈‚\uf8ff]")
+_MOJIBAKE_LEADS = "¬√≈‚\uf8ff"
+# U+2000-U+203F (curly quotes, dashes, "…", zero-width spaces) are E2 80 xx in UTF-8,
+# shown as "‚Ä" + one character: the most common family, fixed without a regex.
+_PUNCT_PREFIX = "‚Ä"
+_PUNCT_FIX: dict[str, str] = {
+    bytes([byte]).decode("mac_roman"): bytes([0xE2, 0x80, byte]).decode("utf-8") for byte in range(0x80, 0xC0)
+}
 
-_SPACE_TABLE = str.maketrans({
-    **{c: " " for c in "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008"
-       "\u2009\u200a\u202f\u205f\u3000\u2800"},
-    **{c: None for c in "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"},
-    "\r": "\n", "\u2028": "\n", "\u2029": "\n",
-})
-_HSPACE_RE = re.compile(r"[ \t\f\v]{2,}|[\t\f\v]")
-_LINE_EDGE_RE = re.compile(r" ?\n ?")
+_ODD_SPACES = "\u00a0\u1680\u2000\u2001\u2002\u2003\u2004\u2005\u2006\u2007\u2008\u2009\u200a\u202f\u205f\u3000\u2800"
+_INVISIBLE = "\u200b\u200c\u200d\u200e\u200f\u2060\ufeff\u00ad"
+_ODD_CHARS: tuple[tuple[str, str], ...] = (
+    *((c, " ") for c in _ODD_SPACES), *((c, "") for c in _INVISIBLE), ("\u2028", "\n"), ("\u2029", "\n"),
+)
 _BLANKS_RE = re.compile(r"\n{3,}")
 
 
@@ -87,17 +96,47 @@ def _fix_mojibake(match: re.Match[str]) -> str:
         return match.group()
 
 
+def _fix_punctuation(text: str) -> str:
+    """Repair every "‚Ä" + character sequence in one pass."""
+    first, *rest = text.split(_PUNCT_PREFIX)
+    fixed = [first]
+    for part in rest:
+        good = _PUNCT_FIX.get(part[:1])
+        fixed.append(good + part[1:] if good is not None else _PUNCT_PREFIX + part)
+    return "".join(fixed)
+
+
 def normalize_spaces(text: str) -> str:
     """Repair mojibake, map odd spaces to spaces, collapse runs of spaces within lines.
+
+    Each step runs only when a cheap substring test says it is needed (most
+    bodies need none), and plain ``str.replace`` is preferred to regexes: the
+    corpus reader's speed depends on it.
 
     >>> normalize_spaces("Harga\\u00a0 emas ¬†naik\\r\\n")
     'Harga emas naik\\n'
     """
-    if _MOJIBAKE_HINT_RE.search(text):
-        text = _MOJIBAKE_RE.sub(_fix_mojibake, text)
-    text = text.replace("\r\n", "\n").translate(_SPACE_TABLE)
-    text = _HSPACE_RE.sub(" ", text)
-    return _LINE_EDGE_RE.sub("\n", text)
+    if not text.isascii():
+        if _PUNCT_PREFIX in text:
+            text = _fix_punctuation(text)
+        if any(lead in text for lead in _MOJIBAKE_LEADS):
+            text = _MOJIBAKE_RE.sub(_fix_mojibake, text)
+        for odd, replacement in _ODD_CHARS:
+            if odd in text:
+                text = text.replace(odd, replacement)
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    for odd in "\t\f\v":
+        if odd in text:
+            text = text.replace(odd, " ")
+    while "  " in text:
+        text = text.replace("  ", " ")
+    if "\n" in text:
+        if " \n" in text:
+            text = text.replace(" \n", "\n")
+        if "\n " in text:
+            text = text.replace("\n ", "\n")
+    return text
 
 
 def clean_text(text: object) -> str:
@@ -110,33 +149,33 @@ def clean_text(text: object) -> str:
     """
     if text is None:
         return ""
-    text = normalize_spaces(str(text))
+    text = str(text)
+    if not text.isascii():
+        text = normalize_spaces(text)
+    elif "  " not in text and "\n" not in text and "\t" not in text and "\r" not in text:
+        return text.strip()
     return " ".join(text.split())
 
 
 # -- "Baca juga" links ---------------------------------------------------------------
 
-_MARKER_RE = re.compile(
-    r"(?P<open>[\[(][ \t]*)?\b(?P<word>baca|simak)[ \t]+juga\b[ \t]*(?P<sep>[:\-–]|(?=,)|$)",
-    re.I | re.M,
-)
+_MARKER_RE = re.compile(r"\b(?P<word>baca|simak)[ \t]+juga\b[ \t]*(?P<sep>[:;\-–]|(?=,)|$)", re.I | re.M)
 _SENTENCE_END = ".!?\"”'’),;:"
 _GLUE_RE = re.compile(r"(?<=[a-z]{2})(?=[A-Z][a-z])|(?<=[A-Z]{2})(?=[A-Z][a-z]{2})|(?<=[A-Za-z])(?=[\"“])")
+_SENTENCE_BREAK_RE = re.compile(r"\. [A-Z\"“]")
 _HEADLINE_TRIM = " \t.,;:-–—"
 _MAX_HEADLINE_WORDS = 25
 _MAX_HEADLINE_CHARS = 200
 
 
 def _looks_like_headline(text: str) -> bool:
-    """Short, one sentence, and not a quotation or a paragraph ending in a full stop."""
+    """Short, no full stop inside or at the end: a headline rather than a paragraph or a quotation."""
     text = text.strip()
     if not text or len(text) > _MAX_HEADLINE_CHARS or len(text.split()) > _MAX_HEADLINE_WORDS:
         return False
-    if text[0] in "\"“”'‘":
-        return False
     if text.endswith("...") or text.endswith("…"):
         return True
-    return text[-1] not in ".,;:\"”" and not re.search(r"[.!?] [A-Z\"“]", text)
+    return text[-1] not in ".,;:\"”" and _SENTENCE_BREAK_RE.search(text) is None
 
 
 def _headline(text: str) -> str:
@@ -168,7 +207,7 @@ def _extract_related(text: str, related: list[str]) -> str:
 def _is_bare_marker(line: str) -> bool:
     """A line holding nothing but "Baca juga:" (its headlines are on the lines below)."""
     match = _MARKER_RE.match(line)
-    return match is not None and match.group("open") is None and not line[match.end():].strip(" :-–")
+    return match is not None and not line[match.end():].strip(" :-–")
 
 
 def _take_headline_lines(lines: list[str], i: int, related: list[str]) -> int:
@@ -194,15 +233,20 @@ def _strip_markers(line: str, related: list[str]) -> str:
             return line
         start, end = match.span()
         before = line[:start].rstrip(" ")
+        opening = before[-1:] if before.endswith(("[", "(")) else ""
+        if opening:
+            before = before[:-1].rstrip(" ")
         if before and before[-1] not in _SENTENCE_END:
             pos = end  # mid-sentence: not a link
             continue
         rest = line[end:]
-        if match.group("open"):
-            close = ")" if match.group("open").startswith("(") else "]"
+        if opening:
+            close = ")" if opening == "(" else "]"
             stop = rest.find(close, 0, _MAX_HEADLINE_CHARS + 10)
-            if stop != -1:
-                related.append(_headline(rest[:stop]))
+            inner = rest[:stop] if stop != -1 else ""
+            if inner.strip(" ,") and len(inner.strip(" ,")) <= 3 or _looks_like_headline(inner):
+                if not inner.lstrip().startswith(","):
+                    related.append(_headline(inner))
                 line = _join(before, rest[stop + 1:])
                 pos = len(before)
                 continue
@@ -210,7 +254,7 @@ def _strip_markers(line: str, related: list[str]) -> str:
             # The link text is gone (the CLICK-ID crawl): drop the marker and its commas.
             line = _join(before.rstrip(","), rest.lstrip(" ,"), glue=",")
             pos = len(before.rstrip(","))
-        elif _looks_like_headline(rest):
+        elif _looks_like_headline(rest) or not before and _looks_like_headline(rest.rstrip(". ")):
             related.append(_headline(rest))
             line = before
             pos = len(line)
@@ -245,56 +289,110 @@ def _join(before: str, after: str, glue: str = " ") -> str:
 
 # -- video captions ----------------------------------------------------------------------
 
+_VIDEO_WORDS = ("simak", "lihat", "tonton", "saksikan")
 _VIDEO_LINE_RE = re.compile(
     r"^[ \t]*['\"“‘]?(?:simak|lihat|tonton|saksikan)\b(?=[^\n]{0,300}$)[^\n]*\bvideo[^\n]*(?:\n|$)",
     re.I | re.M,
 )
+# "…ujar dia.,Simak video perakitan mobil Esemka:,Mobil …" (a caption inside a comma-joined body)
 _VIDEO_INLINE_RE = re.compile(
     r"(?<=[.!?\"”,])[ \t]*(?:simak|lihat|tonton|saksikan)(?:[ \t]+juga)?[ \t]+video\b[^\n,:]{0,200}:[ \t]*(?=,|$)",
     re.I | re.M,
 )
+# "… pungkasnya. Simak Video 'Judul Video':" at the very end of the body
 _VIDEO_TAIL_RE = re.compile(
-    r"(?:(?<=[.!?\"”'’)])|^)[ \t]*['\"“‘]?(?:simak|lihat|tonton|saksikan)(?:[ \t]+\w+){0,2}?[ \t]+"
-    r"video(?:nya)?\b[^\n]{0,300}\Z",
+    r"(?:(?<=[.!?\"”'’),])|^)[ \t]*['\"“‘]?(?:simak|lihat|tonton|saksikan)(?:[ \t]+\w+){0,2}?[ \t]+"
+    r"video(?:nya)?\b(?:[^\n.!?]|[.!?](?=[\s'\"”’:]|\Z)|(?<=\d)\.(?=\d)){0,300}\Z",
     re.I | re.M,
+)
+_TAIL_WINDOW = 400
+# What tells a teaser ("Simak juga Video …", "Simak di video berikut ini.") from prose that
+# happens to end with "Lihat video itu, katanya, …".
+_TEASER_RE = re.compile(
+    r"^\W*\w+[ \t]+juga\b|\bVIDEO\b|\bVideo\b|videonya|berikut|di[ \t]+bawah|di[ \t]+sini|tautan|:\W*$"
 )
 
 
+def _teaser_line(match: re.Match[str]) -> str:
+    return "" if _TEASER_RE.search(match.group().strip()) else match.group()
+
+
 def _drop_video(text: str) -> str:
-    text = _VIDEO_LINE_RE.sub("", text)
-    text = _VIDEO_INLINE_RE.sub("", text)
-    return _VIDEO_TAIL_RE.sub("", text.rstrip())
+    text = _VIDEO_LINE_RE.sub(_teaser_line, text)
+    if ":" in text:
+        text = _VIDEO_INLINE_RE.sub("", text)
+    text = text.rstrip(" \t\n,")
+    tail = _VIDEO_TAIL_RE.search(text, max(0, len(text) - _TAIL_WINDOW))
+    if tail is None or not _TEASER_RE.search(tail.group()):
+        return text
+    return text[:tail.start()]
 
 
 # -- datelines ---------------------------------------------------------------------------
 
-_LEADING_JUNK_RE = re.compile(r"^(?:[\s,;]|[-–—]+(?=[\s,]|$))+")
+_LEADING_JUNK_RE = re.compile(r"^(?:[\s,;]|[-–—.]+(?=[\s,]|$))+")
 _DATELINE_RE = re.compile(r"^(?P<prefix>[^\s\-–—][^\n\-–—]{0,60}?)[ \t]*(?:-[ \t]?-|–|—|-)[ \t]+(?P<next>\S*)")
+_DATELINE_WINDOW = 70
+_PARENTHESIS_RE = re.compile(r"\(\S[^)]*\)")
 _BAD_PREFIX_RE = re.compile(r"[!?;:\"“”|]|\.(?:\s|$)")
 
 
 def _strip_dateline(text: str) -> str:
-    text = _LEADING_JUNK_RE.sub("", text, count=1)
+    text = _strip_leading_junk(text)
+    head = text[:_DATELINE_WINDOW]
+    if "-" not in head and "–" not in head and "—" not in head:
+        return text
     match = _DATELINE_RE.match(text)
-    if match is not None and _is_dateline(match.group("prefix"), match.group("next")):
-        text = _LEADING_JUNK_RE.sub("", text[match.end("prefix"):], count=1)
+    if match is not None and _is_dateline(match.group("prefix"), match.group("next"), text):
+        text = _strip_leading_junk(text[match.end("prefix"):])
     return text
 
 
-def _is_dateline(prefix: str, following: str) -> bool:
+def _strip_leading_junk(text: str) -> str:
+    # match + slice, not sub: a "^" pattern given to sub still walks the whole text.
+    junk = _LEADING_JUNK_RE.match(text)
+    return text[junk.end():] if junk is not None else text
+
+
+def _is_dateline(prefix: str, following: str, text: str) -> bool:
     """Whether ``prefix`` (the text before the first dash) is a dateline such as "JAKARTA, KOMPAS.com"."""
     words = prefix.split()
     if not words or len(words) > 5 or _BAD_PREFIX_RE.search(prefix):
         return False
     lowered = prefix.lower()
-    if any(name in lowered for name in _PUBLISHERS) or re.search(r"\(\S[^)]*\)", prefix):
+    if any(name in lowered for name in _PUBLISHERS) or "(" in prefix and _PARENTHESIS_RE.search(prefix):
         return True
-    # A bare place name: "Surabaya -", "KOTA BANDUNG –", but not "Baru - baru ini" or "GO - JEK".
-    if any(not w[:1].isupper() or any(ch.isdigit() for ch in w) for w in words):
+    # A bare place name: "Surabaya -", "KOTA BANDUNG –"; but not "Baru - baru ini", "GO - JEK"
+    # or a hyphenated name written with spaces that recurs below ("Mercedes - Benz").
+    if len(words) > 3 or any(not w[:1].isupper() or any(ch.isdigit() for ch in w) for w in words):
         return False
-    if len(words) > 3 or len(words[-1].strip(",")) < 3:
+    last = words[-1].strip(",")
+    if len(last) < 3 or not following[:1].isupper() or following.lower() == last.lower():
         return False
-    return bool(following) and following[:1].isupper() and following.lower() != words[-1].lower().strip(",")
+    rest = text[len(prefix):]
+    return f"{last} - {following}" not in rest and f"{last}-{following}" not in rest
+
+
+# -- trailing furniture -------------------------------------------------------------------
+
+_TRAILING = tuple(e.lower() for e in _LISTS.get("trailing", ()))
+_TRAILING_LONGEST = max((len(e) for e in _TRAILING), default=1)
+# detik ends with the editors' initials and a list of lower-case tags: "(fat/fat) pilgub jatim 2018"
+_TAGS_RE = re.compile(r"\([a-z]{2,5}/[a-z]{2,5}\)(?P<tags>[ \t]+[a-z0-9][a-z0-9 \t'-]*)\Z")
+
+
+def _strip_trailing(text: str) -> str:
+    text = text.rstrip(" \t\n,")
+    tail = text[-_TRAILING_LONGEST:].lower()
+    for marker in _TRAILING:
+        if tail.endswith(marker):
+            text = text[:-len(marker)].rstrip(" \t\n,")
+            break
+    if "/" in text[-_TAIL_WINDOW:]:
+        tags = _TAGS_RE.search(text, max(0, len(text) - _TAIL_WINDOW))
+        if tags is not None:
+            text = text[:tags.start("tags")]
+    return text
 
 
 # -- the whole body ------------------------------------------------------------------------
@@ -303,21 +401,28 @@ def _is_dateline(prefix: str, following: str) -> bool:
 def clean_body(text: str) -> tuple[str, tuple[str, ...]]:
     """Return ``(clean body, related headlines)`` for a body as scraped.
 
+    Each step is guarded by a cheap substring test, so a clean body costs a
+    few scans (the corpus reader relies on this for its speed).
+
     >>> clean_body("KOMPAS.com - Harga naik.\\nBaca juga: Harga Emas Turun\\nADVERTISEMENT\\nLagi.")
     ('Harga naik.\\nLagi.', ('Harga Emas Turun',))
     """
     text = normalize_spaces(text)
-    cut = _CUT_RE.search(text)
-    if cut is not None:
-        text = text[:cut.start()]
-    if "ADVERTISEMENT" in text or "SCROLL" in text:
-        text = _INLINE_RE.sub("", text)
-    text = _DROP_LINES_RE.sub("", text)
+    lower = text.lower()
+    if any(hint in lower for hint in _CUT_HINTS):
+        cut = _CUT_RE.search(text)
+        if cut is not None:
+            text = text[:cut.start()]
+    if any(hint in lower for hint in _FURNITURE_HINTS):
+        text = _INLINE_RE.sub("", _DROP_LINES_RE.sub("", text))
     related: list[str] = []
-    if _MARKER_RE.search(text):
+    if "baca juga" in lower or "simak juga" in lower:
         text = _extract_related(text, related)
-    if "ideo" in text or "IDEO" in text:
+    if "video" in lower and any(word in lower for word in _VIDEO_WORDS):
         text = _drop_video(text)
     text = _strip_dateline(text.strip())
-    text = _BLANKS_RE.sub("\n\n", text).strip()
-    return text, tuple(r for r in related if r)
+    text = _strip_trailing(text)
+    if "\n\n\n" in text:
+        text = _BLANKS_RE.sub("\n\n", text)
+    # A trailing comma is what is left of a link the crawl dropped (CLICK-ID's comma-joined bodies).
+    return text.strip().rstrip(", \t\n"), tuple(r for r in related if r)

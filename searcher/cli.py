@@ -18,7 +18,7 @@ import click
 
 from searcher.analysis import default_analyzer
 from searcher.engine import SORTS, SearchIndex
-from searcher.errors import SearcherError
+from searcher.errors import QueryError, SearcherError
 from searcher.index import default_index_path
 from searcher.indexing import IndexReport
 from searcher.results import Hit, SearchResults
@@ -29,9 +29,21 @@ DEFAULT_DATA = Path(__file__).resolve().parent.parent / "index_data"
 def fail(exc: SearcherError) -> click.ClickException:
     """A click error carrying the library error's message and hint."""
     message = str(exc)
+    if isinstance(exc, QueryError) and exc.position is not None and exc.query:
+        message += "\n" + caret_lines(exc.query, exc.position)
     if exc.hint:
         message += f"\n{exc.hint}"
     return click.ClickException(message)
+
+
+def caret_lines(query: str, position: int, width: int = 72) -> str:
+    """The query (or the part around ``position``) with a caret under ``position``."""
+    flat = "".join(" " if ch.isspace() else ch for ch in query)
+    start = max(0, min(position - width // 2, len(flat) - width))
+    shown = flat[start:start + width]
+    lead = "…" if start > 0 else ""
+    tail = "…" if start + width < len(flat) else ""
+    return f"  {lead}{shown}{tail}\n  {' ' * (len(lead) + position - start)}^"
 
 
 @contextmanager
@@ -139,6 +151,8 @@ def progress_bar(show: bool) -> Iterator[Callable[[int], None] | None]:
 def print_report(report: IndexReport, as_json: bool) -> None:
     for skip in report.skipped:
         click.echo(f"skipped {skip}", err=True)
+    for note in report.notes:
+        click.echo(f"note: {note}", err=True)
     if as_json:
         emit_json(report.to_dict())
         return
@@ -154,14 +168,23 @@ QUERY_HELP = """Search the index.
 
 \b
 Query language:
-  harga beras          all words must match (up to 4 words);
-                       longer text matches any word, best matches first
-  "suku bunga"         a phrase
-  -impor  NOT impor    exclude a word
-  beras OR jagung      either word; group with ( )
+  harga beras          all words must match (up to 4 words, any inflected
+                       form); longer text matches any word, best matches first
+  "suku bunga"         a phrase (stopwords inside quotes count)
+  -impor  NOT impor    exclude a word, a "phrase" or a ( group )
+  beras OR jagung      either; OR binds tighter than AND and spaces:
+                       beras OR jagung impor = (beras OR jagung) impor
+  a AND b  ( … )       both (the default in short queries); grouping
+  +impor               require a word in long text
   kasper*              words starting with kasper
-  title:kaspersky      search one field; source:kompas  category:tekno
-  date:2024-07         a year, month or day
+  title:kaspersky      one field: title: body: source:kompas category:tekno
+                       (foo:bar with any other name searches the words)
+  date:2024-07         a year, month or day; date:2024-07-01..2024-07-15
+\b
+Only upper-case AND, OR, NOT are operators (and, or are words). A query of
+only stopwords searches them; an empty query lists every article, newest first.
+A stray quote, bracket or operator is an error in a short query and ignored in
+longer text. With few results a corrected query is suggested ("Did you mean").
 """
 
 
@@ -181,11 +204,13 @@ Query language:
 @click.option("--format", "fmt", type=click.Choice(["trec", "json"]), default="trec",
               show_default=True, help="Batch output format (with --queries).")
 @click.option("--tag", default="searcher", show_default=True, help="Run tag in TREC output.")
+@click.option("--facets", is_flag=True,
+              help="Also count all results by source, category and month.")
 @click.pass_context
 def search_cmd(ctx: click.Context, query: str | None, limit: int, page: int, sort: str,
                since: str | None, until: str | None, sources: tuple[str, ...],
                categories: tuple[str, ...], as_json: bool, color: bool | None,
-               queries: Any, fmt: str, tag: str) -> None:
+               queries: Any, fmt: str, tag: str, facets: bool) -> None:
     if (query is None) == (queries is None):
         raise click.UsageError("give a QUERY or --queries FILE (not both)")
     index = open_index(ctx)
@@ -197,7 +222,7 @@ def search_cmd(ctx: click.Context, query: str | None, limit: int, page: int, sor
         return
     assert query is not None
     with handled():
-        results = index.search(query, **options)
+        results = index.search(query, facets=facets, **options)
     if as_json:
         emit_json(results.to_dict())
     else:
@@ -227,12 +252,29 @@ def print_results(results: SearchResults, color: bool | None) -> None:
         click.echo(f"No results for {results.query!r}.")
         if results.suggestion:
             click.echo(f"Did you mean: {results.suggestion}?")
+        if results.facets is not None and results.total:
+            click.echo(format_facets(results.facets))
         return
+    if results.suggestion:
+        click.echo(f"Did you mean: {results.suggestion}?")
     first = results.hits[0].rank
     click.echo(f"{results.total} results ({results.took_ms:.0f} ms); "
                f"showing {first}–{first + len(results.hits) - 1}", color=color)
+    if results.facets is not None:
+        click.echo(format_facets(results.facets), color=color)
     for hit in results.hits:
         click.echo(format_hit(hit), color=color)
+
+
+def format_facets(facets: dict[str, dict[str, int]], top: int = 8) -> str:
+    """A compact block: one line per facet, its ``top`` values with counts."""
+    lines = []
+    for name, label in (("source", "sources"), ("category", "categories"), ("month", "months")):
+        counts = facets.get(name) or {}
+        shown = " · ".join(f"{value} {n}" for value, n in list(counts.items())[:top])
+        more = f" · +{len(counts) - top} more" if len(counts) > top else ""
+        lines.append(f"  {label + ':':<12}{shown or '—'}{more}")
+    return "\n".join(lines)
 
 
 def format_hit(hit: Hit) -> str:
@@ -270,6 +312,35 @@ def show_cmd(ctx: click.Context, doc_id: str, as_json: bool) -> None:
         click.echo()
         for headline in article.related:
             click.echo(f"Baca juga: {headline}")
+
+
+@cli.command("similar")
+@click.argument("doc_id")
+@click.option("--limit", "-n", type=click.IntRange(1, 100), default=10, show_default=True)
+@click.option("--json", "as_json", is_flag=True, help='Print {"id", "hits": [...]} as JSON.')
+@click.option("--color/--no-color", default=None, help="Highlight matches [default: on a terminal].")
+@click.pass_context
+def similar_cmd(ctx: click.Context, doc_id: str, limit: int, as_json: bool,
+                color: bool | None) -> None:
+    """List articles related to article DOC_ID (more like this).
+
+    The article's most distinctive words are searched together; the article
+    itself and its near-duplicates are left out. Hits are in the shape of
+    `searcher search --json`.
+    """
+    index = open_index(ctx)
+    with handled():
+        article = index.get(doc_id)
+        hits = index.similar(doc_id, limit=limit)
+    if as_json:
+        emit_json({"id": doc_id, "hits": [h.to_dict() for h in hits]})
+        return
+    if not hits:
+        click.echo(f"No articles like {doc_id!r} found.")
+        return
+    click.echo(f"Articles like: {article.title or doc_id}", color=color)
+    for hit in hits:
+        click.echo(format_hit(hit), color=color)
 
 
 @cli.command("stats")
@@ -318,4 +389,47 @@ def analyze_cmd(text: str, explain: bool, as_json: bool) -> None:
         if explain:
             line = f"{line:<42} {t.rule}"
         click.echo(line)
+
+
+# -- serve -------------------------------------------------------------------------------
+@cli.command("serve")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Address to listen on.")
+@click.option("--port", type=click.IntRange(0, 65535), default=8000, show_default=True,
+              help="Port to listen on (0: any free port).")
+@click.option("--allow-indexing", is_flag=True,
+              help="Accept POST /api/articles (needs --token).")
+@click.option("--token", envvar="SEARCHER_TOKEN", show_envvar=True,
+              help="Bearer token that POST /api/articles must send.")
+@click.option("--max-body-mb", type=click.FloatRange(min=0.001), default=10.0, show_default=True,
+              help="Largest POST body accepted, in MB.")
+@click.option("--log-level", type=click.Choice(["debug", "info", "warning", "error"]),
+              default="info", show_default=True)
+@click.pass_context
+def serve_cmd(ctx: click.Context, host: str, port: int, allow_indexing: bool, token: str | None,
+              max_body_mb: float, log_level: str) -> None:
+    """Serve the search page at / and the JSON API at /api/ (see /openapi.json).
+
+    Read-only unless started with --allow-indexing and a token. New articles
+    indexed meanwhile (by `searcher index` or the API) are served without a restart.
+    """
+    from searcher.web import ServerSettings, bind, serve
+
+    if allow_indexing and not token:
+        raise click.UsageError("--allow-indexing needs a token: pass --token TOKEN or set "
+                               "SEARCHER_TOKEN (clients send `Authorization: Bearer TOKEN`)")
+    with handled():
+        index = SearchIndex.create_or_open(ctx.obj) if allow_indexing else SearchIndex(ctx.obj)
+    settings = ServerSettings(allow_indexing=allow_indexing, token=token if allow_indexing else None,
+                              max_body_bytes=int(max_body_mb * 1024 * 1024))
+    try:
+        sock = bind(host, port)
+    except OSError as exc:
+        raise click.ClickException(f"cannot listen on {host}:{port}: {exc.strerror or exc}\n"
+                                   f"Pick another port with --port, or stop the program using it.")
+    where = sock.getsockname()
+    shown = f"[{where[0]}]" if ":" in where[0] else where[0]
+    mode = "indexing allowed with the token" if allow_indexing else "read-only"
+    click.echo(f"searcher: serving {index.path} ({len(index)} articles, {mode}) on "
+               f"http://{shown}:{where[1]}/ — Ctrl-C to stop", err=True)
+    serve(index, settings, sock=sock, log_level=log_level)
 

@@ -19,10 +19,10 @@ from __future__ import annotations
 import os
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import IO, Literal
+from typing import IO, TYPE_CHECKING, Literal
 
 from whoosh import query as wq
 from whoosh import scoring
@@ -35,9 +35,16 @@ from searcher.errors import ArticleNotFoundError
 from searcher.index import create_whoosh, default_index_path, open_or_create_whoosh, open_whoosh, read_meta
 from searcher.indexing import DEFAULT_BATCH, Indexer, IndexReport, ProgressFn
 from searcher.locking import open_writer
-from searcher.query import parse, terms_of
+from searcher.facets import count_facets
+from searcher.query import parse
 from searcher.results import Hit, IndexStats, SearchResults
+from searcher.similar import similar as similar_hits
 from searcher.snippets import make_snippet
+from searcher.suggest import suggest
+
+if TYPE_CHECKING:  # numpy-based, imported on the first search
+    from searcher.ranking.params import RankingParams
+    from searcher.ranking.view import IndexView
 
 SortOrder = Literal["relevance", "newest", "oldest"]
 SORTS: tuple[str, ...] = ("relevance", "newest", "oldest")
@@ -56,6 +63,8 @@ class SearchIndex:
         self.path = Path(path) if path is not None else default_index_path()
         self._ix: FileIndex = open_whoosh(self.path)
         self._local = threading.local()
+        self._ranking_view: IndexView | None = None
+        self._view_lock = threading.Lock()
 
     @classmethod
     def create(cls, path: str | os.PathLike[str]) -> SearchIndex:
@@ -84,38 +93,67 @@ class SearchIndex:
     def search(self, query: str, *, limit: int = 10, page: int = 1,
                sort: SortOrder = "relevance", since: datetime | None = None,
                until: datetime | None = None, sources: Sequence[str] = (),
-               categories: Sequence[str] = (), highlight: bool = True) -> SearchResults:
+               categories: Sequence[str] = (), highlight: bool = True,
+               facets: bool = False, group_duplicates: bool = True,
+               exhaustive: bool = False, ranking: RankingParams | None = None) -> SearchResults:
         """Search the index.
 
         ``query`` uses the query language of :mod:`searcher.query`. ``since``/``until``
         bound the date (inclusive); ``sources``/``categories`` keep documents matching
-        any of the given values. Raises :class:`~searcher.errors.QueryError` for a query
-        that cannot be parsed.
+        any of the given values. ``facets`` fills ``SearchResults.facets`` with counts by
+        source, category and month over all matching documents (:mod:`searcher.facets`).
+        When a query finds almost nothing, ``SearchResults.suggestion`` may hold a
+        corrected query (:mod:`searcher.suggest`). Raises
+        :class:`~searcher.errors.QueryError` for a query that cannot be parsed.
+
+        Ranking (``docs/ranking.md``): ``group_duplicates`` folds near-identical
+        articles into the best-ranked one (the others are in ``Hit.duplicates``);
+        ``exhaustive`` scores every query word for every candidate instead of pruning
+        very common words of long text; ``ranking`` overrides the scoring parameters.
         """
         if limit < 1 or page < 1:
             raise ValueError("limit and page must be at least 1")
         if sort not in SORTS:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}")
+        from searcher.ranking.ranker import filter_mask, rank
+
         started = time.perf_counter()
         searcher = self._searcher()
-        q = parse(query, searcher.schema)
-        if q is wq.NullQuery:
-            q = wq.Every()
+        view = self._view(searcher)
         filt = _filter(since, until, sources, categories)
-        sortedby = None if sort == "relevance" else "date"
-        results = searcher.search_page(q, page, pagelen=limit, filter=filt, sortedby=sortedby,
-                                       reverse=(sort == "newest"))
-        terms = terms_of(q)
+        ranked = rank(view, searcher, query, start=(page - 1) * limit, stop=page * limit,
+                      sort=sort, allowed=filter_mask(view, searcher, filt), params=ranking,
+                      group_duplicates=group_duplicates, exhaustive=exhaustive)
         hits = []
-        for i, hit in enumerate(results):
-            fields = hit.fields()
-            snippet = make_snippet(fields.get("body", ""), terms) if highlight else None
-            hits.append(Hit(rank=results.offset + i + 1, id=fields["id"], score=float(hit.score or 0.0),
+        first = (page - 1) * limit + 1
+        for i, (docnum, score, dups) in enumerate(zip(ranked.docnums, ranked.scores,
+                                                       ranked.duplicates)):
+            fields = searcher.stored_fields(docnum)
+            snippet = (make_snippet(fields.get("body", ""), ranked.terms, exact=ranked.forms)
+                       if highlight else None)
+            hits.append(Hit(rank=first + i, id=fields["id"], score=score,
                             title=fields.get("title"), url=fields.get("url"),
                             source=fields.get("source"), date=fields.get("date"),
-                            category=fields.get("category"), snippet=snippet))
-        return SearchResults(query=query, total=results.total, page=page, limit=limit, hits=hits,
-                             took_ms=(time.perf_counter() - started) * 1000)
+                            category=fields.get("category"), snippet=snippet,
+                            duplicates=tuple(view.doc_id(searcher, d) for d in dups)))
+        suggestion = suggest(searcher, query, ranked.total, filter=filt,
+                             parse=lambda text: parse(text, searcher.schema, reader=searcher.reader()))
+        return SearchResults(query=query, total=ranked.total, page=page, limit=limit, hits=hits,
+                             took_ms=(time.perf_counter() - started) * 1000, suggestion=suggestion,
+                             facets=count_facets(searcher, ranked.matched) if facets else None)
+
+    def _view(self, searcher: Searcher) -> IndexView:
+        """The ranking arrays of the searcher's generation (shared by threads)."""
+        from searcher.ranking.view import IndexView, generation_key
+
+        reader = searcher.reader()
+        view = self._ranking_view
+        if view is None or view.key != generation_key(reader):
+            with self._view_lock:
+                view = self._ranking_view
+                if view is None or view.key != generation_key(reader):
+                    view = self._ranking_view = IndexView(reader)
+        return view
 
     def get(self, doc_id: str) -> Article:
         """The stored article with this id; raises :class:`ArticleNotFoundError`."""
@@ -127,11 +165,18 @@ class SearchIndex:
                        category=fields.get("category"), path=fields.get("path") or None,
                        related=tuple(fields.get("related") or ()))
 
+    def similar(self, doc_id: str, limit: int = 10) -> list[Hit]:
+        """Articles like ``doc_id`` (not itself or its near-duplicates); see :mod:`searcher.similar`.
+
+        Raises :class:`ArticleNotFoundError` for an unknown id.
+        """
+        return similar_hits(self, doc_id, limit, reader=self._searcher().reader())
+
     def __contains__(self, doc_id: object) -> bool:
         return isinstance(doc_id, str) and self._searcher().document_number(id=doc_id) is not None
 
     def __len__(self) -> int:
-        return self._searcher().doc_count()
+        return int(self._searcher().doc_count())
 
     def stats(self) -> IndexStats:
         """Document count, sources, date range, size on disk and versions."""
@@ -194,11 +239,34 @@ class SearchIndex:
         finally:
             indexer.cancel()
 
+    def add_records(self, records: Iterable[Mapping[str, object]], *, name: str = "-",
+                    wait: float = 0.0) -> IndexReport:
+        """Add or update articles given as dicts, read like JSON input records.
+
+        Field names and aliases are those of the input formats (``title``/``judul``,
+        ``body``/``isi``, ``date``/``tanggal``…) and the same cleaning applies. A record
+        that cannot be read (no body, say) is listed in the report's ``skipped`` under
+        ``name`` and its 1-based position.
+        """
+        from searcher.readers import Skip, record_to_article
+
+        articles: list[Article] = []
+        skipped: list[Skip] = []
+        for position, record in enumerate(records, start=1):
+            item = record_to_article(record, name, position)
+            if isinstance(item, str):
+                skipped.append(Skip(name, position, item))
+            else:
+                articles.append(item)
+        report = self.add(articles, wait=wait)
+        report.skipped[:0] = skipped
+        return report
+
     def delete(self, ids: Iterable[str], *, wait: float = 0.0) -> int:
         """Delete documents by id; returns how many were deleted."""
         writer = open_writer(self._ix, self.path, timeout=wait)
         try:
-            count = sum(writer.delete_by_term("id", doc_id) for doc_id in ids)
+            count = sum(int(writer.delete_by_term("id", doc_id)) for doc_id in ids)
         except BaseException:
             writer.cancel()
             raise
@@ -214,7 +282,8 @@ def _filter(since: datetime | None, until: datetime | None, sources: Sequence[st
     if sources:
         parts.append(wq.Or([wq.Term("source", s.lower()) for s in sources]))
     if categories:
-        parts.append(wq.Or([wq.Term("category", c.lower()) for c in categories]))
+        parts.append(wq.Or([wq.Term(f, c.lower()) for c in categories  # a facet value too
+                            for f in ("category", "category_key")]))
     if not parts:
         return None
     return parts[0] if len(parts) == 1 else wq.And(parts)

@@ -48,6 +48,7 @@ class IndexReport:
     files_read: int = 0
     files_unchanged: int = 0
     undated: int = 0
+    notes: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -60,6 +61,7 @@ class IndexReport:
             "skips": [{"path": s.path, "line": s.line, "reason": s.reason} for s in self.skipped],
             "files_read": self.files_read, "files_unchanged": self.files_unchanged,
             "undated": self.undated,
+            "notes": list(self.notes),
         }
 
 
@@ -211,6 +213,10 @@ class Indexer:
                                             f"duplicate id {article.id!r} (first occurrence kept)"))
             return
         self.seen.add(article.id)
+        for note in article.notes:
+            self.report.notes.append(f"{article.path or '-'}: {article.id}: {note}")
+            if note.startswith("unreadable date"):
+                self.report.undated += 1
         new_hash = article.content_hash().encode("ascii")
         old_hash = self.hashes.get(article.id)
         if old_hash == new_hash:

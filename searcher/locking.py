@@ -2,8 +2,9 @@
 
 Whoosh's write lock is an ``flock`` on ``MAIN_WRITELOCK``: the kernel drops it when
 the holding process dies, so a crashed run never leaves a stale lock. Beside it we
-keep ``writer.pid`` (pid and command of the holder) so a waiting writer can say who
-holds the lock; a ``writer.pid`` whose process is gone is ignored.
+keep ``writer.pid`` (pid, start time and command of the holder) so that a waiting
+writer can say who holds the lock. A ``writer.pid`` whose process is gone (or whose
+pid now belongs to another process) is ignored and replaced by the next writer.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from __future__ import annotations
 import os
 import sys
 import time
+from datetime import datetime
 from pathlib import Path
 
 from whoosh.index import FileIndex, LockError
@@ -18,27 +20,116 @@ from whoosh.writing import IndexWriter
 
 from searcher.errors import IndexLockedError
 
+__all__ = ["HOLDER_FILE", "WriteLock", "acquire_write_lock", "holder", "open_writer"]
+
 HOLDER_FILE = "writer.pid"
 
 
-def holder(index_dir: Path) -> str | None:
-    """A description of the live process holding the write lock, if any is recorded."""
+def _start_time(pid: int) -> str | None:
+    """The kernel's start time of a process (Linux), to tell a reused pid apart."""
     try:
-        text = (index_dir / HOLDER_FILE).read_text(encoding="utf-8").strip()
-        pid = int(text.split()[0])
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+        return stat[stat.rindex(b")") + 2:].split()[19].decode()
     except (OSError, ValueError, IndexError):
         return None
+
+
+def _alive(pid: int, started: str | None) -> bool:
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
-        return None
+        return False
     except PermissionError:
         pass
-    return text
+    if started and started != "-":
+        now = _start_time(pid)
+        if now is not None and now != started:
+            return False  # the pid was reused by another process
+    return True
+
+
+def holder(index_dir: Path) -> str | None:
+    """``"pid 123 (searcher index …) since 12:00:01"`` for a live recorded holder, else ``None``."""
+    try:
+        text = (index_dir / HOLDER_FILE).read_text(encoding="utf-8").strip()
+        pid_s, started, since, command = (text.split(" ", 3) + ["", "", ""])[:4]
+        pid = int(pid_s)
+    except (OSError, ValueError):
+        return None
+    if not _alive(pid, started):
+        return None
+    described = f"pid {pid}"
+    if command:
+        described += f" ({command})"
+    if since and since != "-":
+        described += f" since {since}"
+    return described
+
+
+def _command() -> str:
+    argv = [os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "python", *sys.argv[1:]]
+    text = " ".join(argv)
+    return text if len(text) <= 200 else text[:197] + "..."
+
+
+class WriteLock:
+    """A held write lock; :meth:`release` lets the next writer in."""
+
+    def __init__(self, lock: object, index_dir: Path) -> None:
+        self._lock = lock
+        self.index_dir = index_dir
+        self.held = True
+        self._record()
+
+    def _record(self) -> None:
+        pid = os.getpid()
+        since = datetime.now().isoformat(timespec="seconds")
+        text = f"{pid} {_start_time(pid) or '-'} {since} {_command()}\n"
+        tmp = self.index_dir / f".{HOLDER_FILE}.{pid}.tmp"
+        try:
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, self.index_dir / HOLDER_FILE)
+        except OSError:
+            pass  # the lock itself is what counts; the file only names the holder
+
+    def release(self) -> None:
+        if not self.held:
+            return
+        self.held = False
+        path = self.index_dir / HOLDER_FILE
+        try:
+            if path.read_text(encoding="utf-8").split(" ", 1)[0] == str(os.getpid()):
+                path.unlink()
+        except OSError:
+            pass
+        self._lock.release()  # type: ignore[attr-defined]
+
+
+def acquire_write_lock(ix: FileIndex, index_dir: Path, *, timeout: float = 0.0) -> WriteLock:
+    """Take the write lock, waiting up to ``timeout`` seconds.
+
+    Raises :class:`~searcher.errors.IndexLockedError` naming the holder when the
+    lock is still taken after ``timeout``.
+    """
+    deadline = time.monotonic() + max(timeout, 0.0)
+    lock = ix.lock("WRITELOCK")
+    while not lock.acquire(blocking=False):
+        if time.monotonic() >= deadline:
+            who = holder(index_dir) or "another process"
+            raise IndexLockedError(
+                f"the index at {index_dir} is being written by {who}"
+                + (f" (waited {timeout:g} s)" if timeout else ""))
+        time.sleep(0.05)
+    return WriteLock(lock, index_dir)
 
 
 def open_writer(ix: FileIndex, index_dir: Path, *, timeout: float = 0.0) -> IndexWriter:
-    """Take the write lock (waiting up to ``timeout`` seconds) and return a writer."""
+    """A stock Whoosh writer, after waiting up to ``timeout`` seconds for the lock.
+
+    The write paths of searcher use :class:`searcher.commits.IndexWriter`; this is
+    kept for code that needs Whoosh's own writer.
+    """
     deadline = time.monotonic() + max(timeout, 0.0)
     while True:
         try:
@@ -51,9 +142,4 @@ def open_writer(ix: FileIndex, index_dir: Path, *, timeout: float = 0.0) -> Inde
                     f"the index at {index_dir} is being written by {who}"
                     + (f" (waited {timeout:g} s)" if timeout else "")) from None
             time.sleep(0.1)
-    cmd = " ".join(os.path.basename(a) if i == 0 else a for i, a in enumerate(sys.argv[:4]))
-    try:
-        (index_dir / HOLDER_FILE).write_text(f"{os.getpid()} {cmd}\n", encoding="utf-8")
-    except OSError:
-        pass
     return writer

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -13,13 +14,15 @@ class Snippet:
     text: str
     highlights: tuple[tuple[int, int], ...] = ()
 
-    def marked(self, before: str, after: str, escape: object = None) -> str:
+    def marked(self, before: str, after: str,
+               escape: Callable[[str], str] | None = None) -> str:
         """The text with every highlight wrapped in ``before``/``after``.
 
         ``escape`` (e.g. ``html.escape``) is applied to the text pieces, never to the markers.
         """
-        esc = escape if callable(escape) else (lambda s: s)
-        out, pos = [], 0
+        esc: Callable[[str], str] = escape if escape is not None else str
+        out: list[str] = []
+        pos = 0
         for start, end in self.highlights:
             out.append(esc(self.text[pos:start]))
             out.append(before + esc(self.text[start:end]) + after)

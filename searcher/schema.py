@@ -11,10 +11,11 @@ from __future__ import annotations
 from whoosh import columns
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
-from searcher.analysis.whoosh_analyzers import ExactAnalyzer, IndonesianAnalyzer
+from searcher.analysis.whoosh_analyzers import IndonesianAnalyzer
+from searcher.ranking.fields import ExactFormsAndPairs
 
 #: Bump when fields or their meaning change.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 
 def build_schema() -> Schema:
@@ -23,7 +24,9 @@ def build_schema() -> Schema:
     Fields:
       - ``id``: the unique document id (see :func:`searcher.readers.article_id`).
       - ``title``, ``body``: stemmed Indonesian text with positions (phrases); stored.
-      - ``exact``: unstemmed lower-cased forms of title and body (exact-form signal).
+      - ``exact``: unstemmed lower-cased forms of title and body (exact-form signal)
+        and ``"<stem> <stem>"`` pairs of neighbouring content words (proximity signal);
+        see :mod:`searcher.ranking.fields`.
       - ``date``: publication date (DATETIME, so open-ended ranges work); stored.
       - ``month``: ``YYYY-MM`` of the date, for facets.
       - ``source``, ``category``: lower-cased keywords (a publisher's domain is indexed
@@ -36,7 +39,7 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True, sortable=True),
         title=TEXT(analyzer=IndonesianAnalyzer(), stored=True, phrase=True, field_boost=1.0),
         body=TEXT(analyzer=IndonesianAnalyzer(), stored=True, phrase=True),
-        exact=TEXT(analyzer=ExactAnalyzer(), stored=False, phrase=False),
+        exact=TEXT(analyzer=ExactFormsAndPairs(), stored=False, phrase=False),
         date=DATETIME(stored=True, sortable=True),
         month=ID(sortable=True),
         source=KEYWORD(stored=True, lowercase=True, scorable=False),

@@ -54,5 +54,25 @@ def mini_index(mini_index_path: Path):
     return SearchIndex(mini_index_path)
 
 
+@pytest.fixture(scope="session")
+def read_only_mini_index(_mini_index_template: Path):
+    """The shared mini index, for tests that only search (never write to it)."""
+    from searcher import SearchIndex
+
+    return SearchIndex(_mini_index_template)
+
+
+@pytest.fixture(scope="session")
+def query_index(tmp_path_factory: pytest.TempPathFactory):
+    """A read-only index of mini.jsonl plus tests/fixtures/query-extra.jsonl (16 articles):
+    a near-duplicate of a3, categories with parts (News/Nasional, Tajuk Utama), an undated one."""
+    from searcher import SearchIndex
+
+    path = tmp_path_factory.mktemp("query") / "index"
+    index = SearchIndex.create_or_open(path)
+    assert index.index_paths([MINI, FIXTURES / "query-extra.jsonl"]).added == 16
+    return index
+
+
 def pytest_configure(config: pytest.Config) -> None:
     os.environ.setdefault("PYTHONHASHSEED", "0")

@@ -111,13 +111,17 @@ def test_index_bad_lines_are_reported_and_the_rest_indexed(tmp_path: Path):
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"id": "x1", "title": "Satu", "body": "Isi berita satu."}\n'
                    '{"id": "x2", "title": broken\n'
-                   '{"id": "x3", "title": "Tiga", "body": ""}\n'
-                   '{"id": "x4", "title": "Empat", "body": "Isi berita empat."}\n', encoding="utf-8")
+                   '{"id": "x3", "body": "", "url": "https://x.id/3"}\n'
+                   '{"id": "x4", "title": "Empat", "body": "", "date": "kemarin"}\n'
+                   '{"id": "x5", "title": "Lima", "body": "Isi berita lima."}\n', encoding="utf-8")
     index = str(tmp_path / "ix")
     result = run("--index", index, "index", str(bad))
     assert result.exit_code == 0
-    assert "added 2" in result.output
-    assert f"{bad}:2:" in result.output and f"{bad}:3:" in result.output
+    assert "added 3" in result.output and "skipped 2" in result.output
+    assert f"{bad}:2: malformed JSON" in result.output
+    assert f"{bad}:3: no title and no body" in result.output
+    assert "x4: no body (indexed by its title only)" in result.output
+    assert "1 without a readable date" in result.output
 
 
 def test_index_stdin(tmp_path: Path):

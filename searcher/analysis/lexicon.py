@@ -1,6 +1,6 @@
 """The word lists the stemmer checks its candidates against.
 
-Four files of ``searcher/data`` make the lexicon (see ``searcher/data/NOTICE.md``):
+These files of ``searcher/data`` make the lexicon (see ``searcher/data/NOTICE.md``):
 
 - ``rootwords-sastrawi.txt`` — ~30k Indonesian root words (kata dasar), KBBI-derived;
 - ``rootwords-extra.txt`` — roots the first list lacks: closed compounds that take
@@ -11,7 +11,12 @@ Four files of ``searcher/data`` make the lexicon (see ``searcher/data/NOTICE.md`
   applied to every root the stemmer returns;
 - ``root-weights.tsv`` — ``root<TAB>weight``: how often each root is attested in
   Indonesian news, used only to choose between two analyses that are otherwise
-  equally good (``memohon``: ``mohon`` or ``pohon``; ``berupa``: ``rupa`` or ``upa``).
+  equally good (``memohon``: ``mohon`` or ``pohon``; ``berupa``: ``rupa`` or ``upa``);
+- ``rootwords-news.txt`` — roots attested in the news but missing from the dictionary
+  (``+respon``) and dictionary entries that are affixed forms (``-adakan``);
+- ``proper-names.txt`` — names that look affixed (``bali``, ``maluku``): kept.
+
+The last three are generated from a news corpus by :mod:`searcher.analysis.build_data`.
 """
 
 from __future__ import annotations
@@ -22,14 +27,19 @@ from importlib import resources
 from types import MappingProxyType
 from typing import Mapping
 
-ROOT_FILES = ("rootwords-sastrawi.txt", "rootwords-extra.txt")
+BASE_ROOT_FILES = ("rootwords-sastrawi.txt", "rootwords-extra.txt")
+ROOT_FILES = BASE_ROOT_FILES + ("rootwords-news.txt",)
 VARIANTS_FILE = "spelling-variants.tsv"
 WEIGHTS_FILE = "root-weights.tsv"
+NAMES_FILE = "proper-names.txt"
 
 
 def _lines(name: str) -> list[str]:
-    """Non-empty lines of a data file, '#' comments removed, lower-cased."""
-    text = resources.files("searcher.data").joinpath(name).read_text(encoding="utf-8")
+    """Non-empty lines of a data file, '#' comments removed, lower-cased ([] if absent)."""
+    path = resources.files("searcher.data").joinpath(name)
+    if not path.is_file():
+        return []
+    text = path.read_text(encoding="utf-8")
     out = []
     for line in text.splitlines():
         line = line.split("#", 1)[0].strip().lower()
@@ -45,6 +55,7 @@ class Lexicon:
     roots: frozenset[str]
     variants: Mapping[str, str]
     weights: Mapping[str, int]
+    names: frozenset[str] = frozenset()
 
     def __contains__(self, word: object) -> bool:
         return word in self.roots
@@ -59,7 +70,7 @@ class Lexicon:
 
 
 def read_roots(names: tuple[str, ...] = ROOT_FILES) -> frozenset[str]:
-    """Union of the root files; a ``-word`` line removes ``word`` again."""
+    """Union of the root files; a ``-word`` line removes ``word`` again, ``+word`` adds it."""
     add: set[str] = set()
     drop: set[str] = set()
     for name in names:
@@ -67,7 +78,7 @@ def read_roots(names: tuple[str, ...] = ROOT_FILES) -> frozenset[str]:
             if line.startswith("-"):
                 drop.add(line[1:].strip())
             else:
-                add.add(line)
+                add.add(line.lstrip("+").strip())
     return frozenset(add - drop)
 
 
@@ -93,5 +104,6 @@ def read_weights(name: str = WEIGHTS_FILE) -> dict[str, int]:
 def default_lexicon() -> Lexicon:
     """The lexicon shipped in ``searcher/data`` (loaded once per process)."""
     variants = read_variants()
-    roots = read_roots() | frozenset(variants.values())
-    return Lexicon(roots, MappingProxyType(variants), MappingProxyType(read_weights()))
+    roots = read_roots() | frozenset(variants) | frozenset(variants.values())
+    return Lexicon(roots, MappingProxyType(variants), MappingProxyType(read_weights()),
+                   frozenset(_lines(NAMES_FILE)))

@@ -28,6 +28,7 @@ descriptions:
 
 from __future__ import annotations
 
+import math
 from collections.abc import Iterator
 from dataclasses import dataclass
 
@@ -42,6 +43,16 @@ PARTICLES = (("lah", 1.5), ("kah", 1.5), ("pun", 1.5), ("tah", 2.0))
 POSSESSIVES = (("nya", 1.0), ("ku", 1.5), ("mu", 1.5))
 DERIVATIONAL = (("an", 1.0), ("kan", 1.01), ("i", 1.0))  # -an wins a tie with -kan
 
+#: a root left by suffixes alone must be this long (``bali`` is not ``bal`` + ``-i``).
+MIN_BARE_ROOT = 4
+
+#: how much a well-attested root counts against one more affix (per natural-log unit).
+EVIDENCE = 0.15
+#: readings that are possible but rarer than their alternative: ``be-`` + r-root
+#: (``berupa → rupa``) against ``ber-`` + vowel root (``berekor → ekor``).
+#: ``menge-``/``penge-`` only where the nasal-k reading fails (``mengekang → kekang``).
+LABEL_FACTOR = {"be-": 0.2, "te-": 0.2, "pe-": 0.2, "menge-": 0.01, "penge-": 0.01}
+
 #: outermost prefix kind × derivational suffix pairs that are not Indonesian confixes.
 INVALID_CONFIXES = frozenset({
     ("ber", "i"), ("di", "an"), ("ke", "i"), ("ke", "kan"), ("meN", "an"),
@@ -53,11 +64,10 @@ INVALID_CONFIXES = frozenset({
 INNER = {
     "meN": frozenset({"per", "ber", "ke"}),
     "di": frozenset({"per", "ber", "ke"}),
-    "ke": frozenset({"ber", "ter", "peN", "pe", "per"}),
+    "ke": frozenset({"pe", "per"}),
     "ketidak": frozenset({"ber", "ter", "peN", "pe", "per", "se"}),
     "peN": frozenset({"ber", "per"}),
     "pe": frozenset({"ber", "per"}),
-    "ber": frozenset({"peN", "pe", "ke", "per", "se"}),
     "ter": frozenset({"per"}),
     "per": frozenset({"se"}),
     "se": frozenset({"peN", "per", "ke"}),
@@ -86,8 +96,14 @@ class Analysis:
         return " + ".join(parts) if parts else "lexicon-root"
 
 
+_ANY_SUFFIX = tuple(suf for suf, _ in PARTICLES + POSSESSIVES + DERIVATIONAL)
+_ANY_PREFIX = ("me", "di", "be", "te", "pe", "ke", "se")
+
+
 def suffix_options(word: str) -> list[tuple[str, tuple[str, ...], float, str | None]]:
     """``(stem, suffixes, cost, derivational)`` for every way to peel suffixes, cheapest first."""
+    if not word.endswith(_ANY_SUFFIX):
+        return [(word, (), 0.0, None)]
     stage = [(word, (), 0.0)]
     for table in (PARTICLES, POSSESSIVES):
         nxt = list(stage)
@@ -118,8 +134,8 @@ def _nasal(s: str, kind: str) -> Iterator[tuple[str, str, str]]:
         if t[0] in VOWELS:
             yield kind, name, t
             yield kind, f"{name} (nasal k)", "k" + t
-            if t[0] == "e" and len(t) > 3:
-                yield kind, f"{head}nge-", t[1:]
+            if t[0] == "e" and _monosyllabic(t[1:]):
+                yield kind, f"{head}nge-", t[1:]     # mengebom → bom
         elif t[0] in "ghk":
             yield kind, name, t
     elif r.startswith("ny"):
@@ -147,6 +163,17 @@ def _nasal(s: str, kind: str) -> Iterator[tuple[str, str, str]]:
             yield kind, name, "n" + t
     elif r and r[0] in "lrwy":
         yield kind, name, r
+
+
+def _monosyllabic(s: str) -> bool:
+    """Whether ``s`` has one vowel group (``bom``, ``cat``, ``tes``): menge-/penge- roots."""
+    groups = 0
+    prev = False
+    for ch in s:
+        v = ch in VOWELS
+        groups += v and not prev
+        prev = v
+    return groups == 1
 
 
 def _cer(s: str) -> bool:
@@ -182,11 +209,11 @@ def prefix_options(s: str) -> Iterator[tuple[str, str, str]]:
         if s.startswith("per"):
             yield "per", "per-", s[3:]
             if s[3:4] != "r":
-                yield "pe", "pe-", s[2:]         # perokok → rokok
+                yield "per", "pe-", s[2:]        # perokok → rokok
         elif s.startswith("pelajar"):
             yield "per", "pel-", s[3:]
-        elif len(s) > 2 and s[2] not in VOWELS and s[2] not in "mn":
-            yield "pe", "pe-", s[2:]             # petani, pekerja, pelaku
+        elif _cer(s[2:]):
+            yield "pe", "pe-", s[2:]             # pekerja → kerja, peternak → ternak
     elif c2 == "ke":
         if s.startswith("ketidak"):
             yield "ketidak", "ke-tidak-", s[7:]
@@ -221,21 +248,46 @@ def _prefix_analyses(s: str, lex: Lexicon, deriv: str | None, outer: str | None,
             yield from _prefix_analyses(rest, lex, deriv, kind, new, depth + 1)
 
 
+def _candidates(word: str, lex: Lexicon
+                ) -> Iterator[tuple[str, tuple[str, ...], tuple[str, ...], float]]:
+    roots = lex.roots
+    prefixed = word.startswith(_ANY_PREFIX)
+    for stem, sufs, cost, deriv in suffix_options(word):
+        if sufs and len(stem) >= MIN_BARE_ROOT and stem in roots:
+            yield stem, (), sufs, cost
+        if prefixed:
+            for root, pres in _prefix_analyses(stem, lex, deriv, None, (), 0):
+                yield root, pres, sufs, cost + len(pres)
+
+
 def analyses(word: str, lex: Lexicon) -> Iterator[Analysis]:
     """Every valid decomposition of ``word`` whose root is in the lexicon."""
-    for stem, sufs, cost, deriv in suffix_options(word):
-        if sufs and stem in lex.roots:
-            yield Analysis(stem, (), sufs, cost)
-        for root, pres in _prefix_analyses(stem, lex, deriv, None, (), 0):
-            yield Analysis(root, pres, sufs, cost + len(pres))
+    for root, pres, sufs, cost in _candidates(word, lex):
+        yield Analysis(root, pres, sufs, cost)
+
+
+def score(a: Analysis, lex: Lexicon) -> float:
+    """Lower is better: affix cost minus a little for a well-attested root."""
+    return _score(a.root, a.prefixes, a.cost, lex)
+
+
+def _score(root: str, prefixes: tuple[str, ...], cost: float, lex: Lexicon) -> float:
+    weight = lex.weights.get(root, 0)
+    if weight:
+        for label in prefixes:
+            weight *= LABEL_FACTOR.get(label, 1.0)
+        return cost - EVIDENCE * math.log1p(weight)
+    return cost
 
 
 def decompose(word: str, lex: Lexicon) -> Analysis | None:
-    """The cheapest valid decomposition of ``word`` (see the module docstring)."""
-    best: Analysis | None = None
-    best_key: tuple[float, int] | None = None
-    for a in analyses(word, lex):
-        key = (a.cost, -lex.weight(a.root))
-        if best_key is None or key < best_key:
-            best, best_key = a, key
-    return best
+    """The best valid decomposition of ``word`` (see the module docstring)."""
+    best = None
+    best_score = math.inf
+    for cand in _candidates(word, lex):
+        sc = _score(cand[0], cand[1], cand[3], lex)
+        if sc < best_score:
+            best, best_score = cand, sc
+    if best is None:
+        return None
+    return Analysis(best[0], best[1], best[2], best[3])

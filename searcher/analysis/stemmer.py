@@ -1,25 +1,30 @@
-"""Indonesian stemming: lexicon-guided affix stripping, Snowball for the rest.
+"""Indonesian stemming: lexicon-guided affix stripping (Snowball only on request).
 
 :meth:`IndonesianStemmer.explain` applies these rules in order; the first that
 applies decides (the rule names are what ``searcher analyze --explain`` shows):
 
 1. ``function word`` — a stopword (Tala list) is kept as it is: ``adalah``, ``merupakan``;
-2. ``number`` / ``has digits`` — ``2,8``, ``g20``, ``covid-19`` are kept;
-3. hyphenated words — ``clitic -nya after hyphen`` (``ransomware-nya → ransomware``),
+2. words that are not plain letters: ``number`` (``2,8``), ``has digits`` (``g20``,
+   ``covid-19``), ``url``, ``e-mail``, ``apostrophe (kept)`` (``ma'ruf``) are kept;
+   ``symbol``: ``%`` → ``persen``, ``$`` → ``dolar``, ``€`` → ``euro``; hyphenated
+   words: ``clitic -nya after hyphen`` (``ransomware-nya → ransomware``),
    ``reduplication`` (``anak-anak → anak``, ``berlari-lari → lari``,
    ``obat-obatan → obat``, ``sayur-mayur → sayur``), otherwise ``compound`` (kept:
    ``e-ktp``, ``non-migas``);
-4. ``lexicon-root`` — the word is a root of the lexicon (``berita``, ``menteri``,
-   ``pertama``, ``teknologi``): kept, only re-spelt by ``variant`` (``praktek → praktik``);
-5. a decomposition into prefixes + lexicon root + suffixes
-   (:mod:`searcher.analysis.morphology`), e.g. ``prefix meN- (nasal k)``
-   for ``mengonfirmasi → konfirmasi``; the root is re-spelt by the variants list;
-6. ``snowball-fallback`` — a word the lexicon cannot explain goes to Snowball
-   (PyStemmer ``indonesian``) only when it carries a clear inflection (a clitic
-   ``-nya -lah -kah -pun``) or a verbal/nominal prefix with a long remainder
-   (``di- meN- ber- ter- peN- memper- diper-``), and Snowball's result is at least
-   four letters; otherwise the word is ``unknown (kept)`` — names and loanwords
-   (``megawati``, ``jokowi``, ``kaspersky``) are left alone.
+3. ``lexicon-root`` — the word is a root of the lexicon (``berita``, ``menteri``,
+   ``pertama``, ``teknologi``): kept, or re-spelt as a ``variant`` (``praktek → praktik``);
+4. ``proper name`` — a name that looks affixed (``bali``, ``maluku``; see
+   :mod:`searcher.analysis.build_data`) is kept;
+5. ``ordinal`` — ``ke-`` + numeral (``ketiga``, ``kedelapan``) is kept;
+6. a decomposition into prefixes + lexicon root + suffixes
+   (:mod:`searcher.analysis.morphology`), with a rule such as
+   ``prefix meN- (nasal k)`` for ``mengonfirmasi → konfirmasi``; the root is re-spelt
+   by the variants list (``+ variant``);
+7. ``unknown (kept)`` — a word the lexicon cannot explain is left alone: names and
+   loanwords (``megawati``, ``jokowi``, ``kaspersky``). With ``fallback="snowball"``
+   such a word goes to Snowball (PyStemmer ``indonesian``) instead when it has a
+   clear affix shape (rule ``snowball-fallback``); on the UD gold this costs more
+   than it gains (names get stemmed), so it is off by default.
 
 Results are cached per word, so each distinct form is analysed once.
 """
@@ -33,6 +38,11 @@ from searcher.analysis.lexicon import Lexicon, default_lexicon
 from searcher.analysis.morphology import decompose
 from searcher.analysis.stopwords import STOPWORDS
 
+#: symbol tokens and the words they are indexed as (``2,5%`` ~ ``2,5 persen``).
+SYMBOLS = {"%": "persen", "$": "dolar", "\u20ac": "euro"}
+#: ``ke-`` + numeral is an ordinal (``ketiga``, ``kedelapan``), not a ``ke-…-an`` noun.
+NUMERALS = frozenset({"satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan",
+                      "sembilan", "sepuluh", "sebelas", "seratus", "seribu", "sejuta"})
 #: clitics written after a hyphen: ``ransomware-nya``, ``dia-lah``.
 HYPHEN_CLITICS = frozenset({"nya", "lah", "kah", "pun", "ku", "mu"})
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -67,16 +77,19 @@ class IndonesianStemmer:
     Parameters:
         lexicon: the roots, variants and weights (default: the shipped lexicon).
         protected: words returned unchanged (default: the stopwords).
-        fallback: ``"snowball"`` (default) or ``"none"`` for words the lexicon
+        names: words kept as they are (default: the lexicon's proper names).
+        fallback: ``"none"`` (default: keep) or ``"snowball"`` for words the lexicon
             cannot explain.
     """
 
     def __init__(self, lexicon: Lexicon | None = None, *,
-                 protected: Collection[str] = STOPWORDS, fallback: str = "snowball") -> None:
+                 protected: Collection[str] = STOPWORDS, names: Collection[str] | None = None,
+                 fallback: str = "none") -> None:
         if fallback not in ("snowball", "none"):
             raise ValueError(f"fallback must be 'snowball' or 'none', not {fallback!r}")
         self._lex = lexicon if lexicon is not None else default_lexicon()
         self._protected = frozenset(protected)
+        self._names = frozenset(names) if names is not None else self._lex.names
         self._fallback = fallback
         self._snowball = None
         self._cache: dict[str, tuple[str, str]] = {}
@@ -120,20 +133,37 @@ class IndonesianStemmer:
         if word in lex.roots:
             root = lex.canonical(word)
             return root, ("lexicon-root" if root == word else "variant")
+        if word in self._names:
+            return word, "proper name"
+        if word.startswith("ke") and (word[2:] in NUMERALS or word[2:-3] in NUMERALS
+                                      and word.endswith("nya")):
+            return word[:-3] if word.endswith("nya") else word, "ordinal"
         found = decompose(word, lex)
         if found is not None:
             root = lex.canonical(found.root)
             rule = found.rule if root == found.root else f"{found.rule} + variant"
             return root, rule
+        for clitic in ("pun", "lah", "kah", "nya"):  # diapun → dia, itulah → itu
+            if word.endswith(clitic) and word[: -len(clitic)] in self._protected:
+                return word[: -len(clitic)], f"suffix -{clitic}"
         return self._fallback_stem(word)
 
     def _non_alpha(self, word: str) -> tuple[str, str]:
         if _NUMBER.fullmatch(word):
             return word, "number"
-        if "-" in word and not any(ch.isdigit() for ch in word):
+        if word in SYMBOLS:
+            return SYMBOLS[word], "symbol"
+        if "://" in word or word.startswith("www."):
+            return word, "url"
+        if "@" in word:
+            return word, "e-mail"
+        digits = any(ch.isdigit() for ch in word)
+        if "-" in word and not digits and "'" not in word:
             return self._hyphenated(word)
-        if any(ch.isdigit() for ch in word):
+        if digits:
             return word, "has digits"
+        if "'" in word:
+            return word, "apostrophe (kept)"
         return word, "kept (not a plain word)"
 
     def _hyphenated(self, word: str) -> tuple[str, str]:

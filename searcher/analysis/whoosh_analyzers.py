@@ -2,6 +2,11 @@
 
 The schema is pickled into the index, so these classes must stay importable at this
 path and keep no unpicklable state: they look up the process-wide pipeline on use.
+
+When indexing (``mode="index"``), :class:`IndonesianAnalyzer` also emits the pieces
+of a hyphenated compound at the compound's own position (``COVID-19`` → ``covid-19``
+plus ``covid`` and ``19``), so a query for a piece finds the compound while a phrase
+or a query for the whole compound still matches exactly.
 """
 
 from __future__ import annotations
@@ -32,10 +37,11 @@ class IndonesianAnalyzer(WhooshAnalyzer):
                  **kwargs: Any) -> Iterator[Token]:
         analyzer = default_analyzer()
         if self.exact:
-            from searcher.analysis.tokenizer import tokenize as split
-            spans = [(s.lower(), a, b) for s, a, b in split(value)]
+            spans = analyzer.exact_spans(value)
+            parts = None
         else:
             spans = analyzer.spans(value)
+            parts = analyzer.parts if mode == "index" else None
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         for pos, (term, start, end) in enumerate(spans):
             t.text = term
@@ -49,6 +55,10 @@ class IndonesianAnalyzer(WhooshAnalyzer):
                 t.startchar = start_char + start
                 t.endchar = start_char + end
             yield t
+            if parts is not None and "-" in term:
+                for piece in parts(term):
+                    t.text = piece
+                    yield t
 
 
 class ExactAnalyzer(IndonesianAnalyzer):

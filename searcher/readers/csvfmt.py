@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import csv
 import io
-import sys
 from collections.abc import Iterator
 
 from searcher.article import Article
@@ -22,8 +21,8 @@ def read_csv(text: str, path: str) -> Iterator[Article | Skip]:
     A row without a body is a :class:`Skip` naming the line the row starts on.
     Records are numbered by data row (1 = the first row after the header).
     """
-    if csv.field_size_limit() < _FIELD_LIMIT:
-        csv.field_size_limit(min(_FIELD_LIMIT, sys.maxsize))
+    if csv.field_size_limit() < _FIELD_LIMIT:  # a process-wide setting: only ever raised
+        csv.field_size_limit(_FIELD_LIMIT)
     reader = csv.reader(io.StringIO(text, newline=""))
     try:
         header = next(reader)

@@ -1,12 +1,14 @@
 """Read HTML pages: main text and metadata via trafilatura, with a plain fallback.
 
-trafilatura finds the article text, title, canonical URL and publication date.
+trafilatura finds the article text, title, canonical URL and publication date (a
+``<meta>`` publication time, which keeps the time of day, is preferred to its date).
 When it finds no text (or cannot be imported), the ``<title>`` element and the
 page's visible text (scripts, styles and the like left out) are used instead.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 from html.parser import HTMLParser
 from typing import Any
@@ -19,6 +21,13 @@ from searcher.readers.records import Skip, article_id, normalize_source
 __all__ = ["read_html"]
 
 _DATE_PARAMS = {"original_date": True, "outputformat": "%Y-%m-%dT%H:%M:%S"}
+_HEAD_WINDOW = 200_000
+_META_RE = re.compile(r"<meta\b[^>]*>", re.I)
+_ATTR_RE = re.compile(r"([\w:.-]+)\s*=\s*(\"[^\"]*\"|'[^']*'|[^\s>]+)")
+_PUBLISHED_META = frozenset({
+    "article:published_time", "og:article:published_time", "datepublished", "pubdate", "publishdate",
+    "publish-date", "content_publisheddate", "dtk:publishdate", "date", "dc.date.issued",
+})
 
 
 def read_html(text: str, path: str) -> Iterator[Article | Skip]:
@@ -27,26 +36,38 @@ def read_html(text: str, path: str) -> Iterator[Article | Skip]:
     if not body.strip():
         title_only, body = _fallback(text)
         title = title or title_only
-    body_text, related = clean_body(body)
     title = clean_text(title) or None
-    if title and body_text.startswith(title):  # trafilatura repeats the <h1> as the first line
-        first, _, rest = body_text.partition("\n")
-        if first.strip() == title and rest.strip():
-            body_text = rest.strip()
+    if title:  # trafilatura repeats the <h1> as the first line of the text
+        first, _, rest = body.lstrip().partition("\n")
+        if clean_text(first) == title and rest.strip():
+            body = rest
+    body_text, related = clean_body(body)
     if not body_text:
         yield Skip(path, None, "no body (no text found in the page)")
         return
     url = url.strip() if url else None
+    published = parse_date(_meta_published(text)) or parse_date(date)
     yield Article(
         id=article_id(None, url, path, 1),
         body=body_text,
         title=title,
-        date=parse_date(date),
+        date=published,
         url=url or None,
         source=normalize_source(None, url),
         path=path,
         related=related,
     )
+
+
+def _meta_published(html: str) -> str | None:
+    """The publication time declared in a ``<meta>`` tag (it keeps the time of day, htmldate may not)."""
+    head = html[:_HEAD_WINDOW]
+    for tag in _META_RE.finditer(head):
+        attrs: dict[str, str] = {k.lower(): v.strip("\"'") for k, v in _ATTR_RE.findall(tag.group())}
+        name = (attrs.get("property") or attrs.get("name") or attrs.get("itemprop") or "").lower()
+        if name in _PUBLISHED_META and attrs.get("content"):
+            return attrs["content"]
+    return None
 
 
 def _extract(html: str) -> tuple[str | None, str, str | None, str | None]:

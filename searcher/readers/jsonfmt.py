@@ -40,9 +40,26 @@ def read_json_lines(lines: Iterable[str], path: str) -> Iterator[Article | Skip]
 
 
 def read_json_stream(stream: IO[bytes] | IO[str], name: str) -> Iterator[Article | Skip]:
-    """Read JSON Lines from an open binary or text stream, line by line (for stdin)."""
+    """Read JSON Lines from an open binary or text stream, line by line (for stdin).
+
+    A binary stream (``sys.stdin.buffer``) is best: a line that is not UTF-8 is
+    skipped with its byte offset. A text stream that fails to decode stops the
+    read with a :class:`Skip` (its decoder cannot resume, and it decodes ahead
+    in blocks, so the lines just before the bad byte may be lost too).
+    """
     offset = 0
-    for number, raw in enumerate(stream, start=1):
+    lines = iter(stream)
+    number = 0
+    while True:
+        try:
+            raw = next(lines)
+        except StopIteration:
+            return
+        except UnicodeDecodeError as error:
+            yield Skip(name, None, f"not UTF-8 ({error.reason}) after line {number}: stopped reading "
+                                   "(a binary stream skips only the bad lines)")
+            return
+        number += 1
         if isinstance(raw, bytes):
             start, offset = offset, offset + len(raw)
             if b"\x00" in raw:
@@ -55,7 +72,7 @@ def read_json_stream(stream: IO[bytes] | IO[str], name: str) -> Iterator[Article
                 yield Skip(name, number, f"not UTF-8 (byte 0x{bad:02x} at offset {start + error.start})")
                 continue
         else:
-            line = raw
+            line = str(raw)
         if number == 1:
             line = line.lstrip("\ufeff")
         item = _parse_line(line, name, number)

@@ -11,6 +11,7 @@ import hashlib
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 from urllib.parse import urlsplit
 
 from searcher.article import Article
@@ -58,7 +59,8 @@ def article_id(record_id: object, url: str | None, path: str, position: int) -> 
     1. the record's own ``id`` (any alias), as a stripped string, if non-empty;
     2. else its URL, stripped, if non-empty;
     3. else ``"doc-" + sha1(f"{abs_path}:{position}").hexdigest()[:16]``, where
-       ``abs_path`` is ``path`` made absolute (``"-"``, stdin, stays ``"-"``)
+       ``abs_path`` is ``path`` resolved to an absolute path, symbolic links
+       followed (``"-"``, stdin, stays ``"-"``),
        and ``position`` is the 1-based record number: the line number for JSON
        Lines, the data row number for CSV, the item number for a JSON array,
        1 for a file holding one article (txt, html, a JSON object).
@@ -71,19 +73,30 @@ def article_id(record_id: object, url: str | None, path: str, position: int) -> 
     >>> article_id(None, "https://kompas.com/x", "a.jsonl", 1)
     'https://kompas.com/x'
     """
-    if isinstance(record_id, Mapping) and len(record_id) == 1:  # {"$oid": "…"}
-        record_id = next(iter(record_id.values()))
-    if record_id is not None and not isinstance(record_id, (Mapping, list, bool)):
-        text = str(record_id).strip()
+    if type(record_id) is str:
+        text = record_id.strip()
         if text:
             return text
+    elif record_id is not None:
+        if isinstance(record_id, Mapping) and len(record_id) == 1:  # {"$oid": "…"}
+            record_id = next(iter(record_id.values()))
+        if record_id is not None and not isinstance(record_id, (Mapping, list, bool)):
+            text = str(record_id).strip()
+            if text:
+                return text
     if url:
         text = url.strip()
         if text:
             return text
-    where = path if path == "-" else os.path.abspath(path)
+    where = path if path == "-" else _resolved(os.path.abspath(path))
     digest = hashlib.sha1(f"{where}:{position}".encode("utf-8")).hexdigest()
     return f"doc-{digest[:16]}"
+
+
+@lru_cache(maxsize=1024)
+def _resolved(absolute_path: str) -> str:
+    """``os.path.realpath``, cached: records of one file share their path."""
+    return os.path.realpath(absolute_path)
 
 
 def normalize_source(source: object, url: str | None = None) -> str | None:
@@ -94,7 +107,7 @@ def normalize_source(source: object, url: str | None = None) -> str | None:
     >>> normalize_source(None, "https://tekno.kompas.com/read/1")
     'tekno.kompas.com'
     """
-    text = clean_text(source).lower() if source is not None else ""
+    text = clean_text(source).lower() if source is not None and source != "" else ""
     if "://" in text:
         text = urlsplit(text).hostname or ""
     if not text and url:
@@ -107,32 +120,39 @@ def normalize_source(source: object, url: str | None = None) -> str | None:
     return text or None
 
 
-def _lower_keys(record: Mapping[str, object]) -> Mapping[str, object]:
-    if all(type(k) is str and k.islower() for k in record):
-        return record
-    lowered: dict[str, object] = {}
-    for key, value in record.items():
-        lowered.setdefault(str(key).strip().lower(), value)
-    return lowered
+@lru_cache(maxsize=256)
+def _key_plan(keys: tuple[object, ...]) -> dict[str, tuple[object, ...]]:
+    """For a record's keys: ``{field: the keys holding it, best alias first}``.
+
+    Records of one file share their keys, so this is computed once per key set.
+    """
+    by_name: dict[str, list[object]] = {}
+    for key in keys:
+        by_name.setdefault(str(key).strip().lower(), []).append(key)
+    return {
+        field: tuple(k for alias in aliases for k in by_name.get(alias, ()))
+        for field, aliases in FIELD_ALIASES.items()
+    }
 
 
-def _field(record: Mapping[str, object], name: str) -> object:
-    for alias in FIELD_ALIASES[name]:
-        value = record.get(alias)
+def _field(record: Mapping[object, object], keys: tuple[object, ...]) -> object:
+    """The first non-empty value among ``keys``."""
+    for key in keys:
+        value = record[key]
         if value is not None and value != "":
             return value
     return None
 
 
-def _as_text(value: object) -> str:
-    if value is None:
-        return ""
-    if isinstance(value, str):
+def _text(record: Mapping[object, object], keys: tuple[object, ...]) -> str:
+    """The first non-empty value among ``keys`` as text (a list of paragraphs is joined)."""
+    value = _field(record, keys)
+    if type(value) is str:
         return value
+    if value is None or isinstance(value, (dict, bool)):
+        return ""
     if isinstance(value, list):  # paragraphs
         return "\n\n".join(str(v) for v in value if v is not None and not isinstance(v, (dict, list)))
-    if isinstance(value, (dict, bool)):
-        return ""
     return str(value)
 
 
@@ -142,23 +162,35 @@ def record_to_article(record: object, path: str, position: int) -> Article | str
     ``path`` is the file path as given; ``position`` the record number used by
     :func:`article_id`.
     """
-    if not isinstance(record, Mapping):
+    if not isinstance(record, dict) and not isinstance(record, Mapping):
         kind = {list: "an array", str: "a string", type(None): "null", bool: "a boolean"}.get(
             type(record), "a number")
         return f"not a JSON object (got {kind})"
-    fields = _lower_keys(record)
-    body, related = clean_body(_as_text(_field(fields, "body")))
+    try:
+        plan = _key_plan(tuple(record))
+    except TypeError:  # unhashable keys cannot come from JSON or CSV
+        return "not a JSON object (bad keys)"
+    body, related = clean_body(_text(record, plan["body"]))
+    title = clean_text(_text(record, plan["title"])) or None
+    if not body and not title:
+        return "no title and no body"
+    url = clean_text(_text(record, plan["url"])) or None
+    notes: list[str] = []
     if not body:
-        return "no body"
-    url = clean_text(_as_text(_field(fields, "url"))) or None
+        notes.append("no body (indexed by its title only)")
+    raw_date = _field(record, plan["date"])
+    date = parse_date(raw_date)
+    if date is None and raw_date not in (None, ""):
+        notes.append(f"unreadable date {str(raw_date)[:40]!r} (indexed without a date)")
     return Article(
-        id=article_id(_field(fields, "id"), url, path, position),
+        id=article_id(_field(record, plan["id"]), url, path, position),
         body=body,
-        title=clean_text(_as_text(_field(fields, "title"))) or None,
-        date=parse_date(_field(fields, "date")),
+        title=title,
+        date=date,
+        notes=tuple(notes),
         url=url,
-        source=normalize_source(_field(fields, "source"), url),
-        category=clean_text(_as_text(_field(fields, "category"))) or None,
+        source=normalize_source(_field(record, plan["source"]), url),
+        category=clean_text(_text(record, plan["category"])) or None,
         path=path,
         related=related,
     )

@@ -1,0 +1,251 @@
+"""The one writer of an index: deletions, new segments and crash-safe commits.
+
+A Whoosh index is a folder of segment files plus a table of contents
+(``_MAIN_<generation>.toc``) naming the live segments and, per segment, the
+deleted document numbers. Readers open the TOC with the highest generation.
+
+:class:`IndexWriter` holds the write lock (see :mod:`searcher.locking`) for as
+long as it lives and commits like this:
+
+1. new segments are complete and fsynced before they are named anywhere
+   (:meth:`searcher.segments.SegmentBuilder.finish`);
+2. deletions (replaced or pruned documents) are marked on the segments they live
+   in, in memory;
+3. the new TOC is written to a temporary name, fsynced, renamed to the next
+   generation, and the folder is fsynced: this rename is the commit;
+4. only then are files no TOC names any more deleted: the previous TOC and
+   segments merged away by this commit.
+
+So whatever moment the process dies at (SIGKILL, a full disk, a power cut), the
+folder holds the last committed generation complete; a crash leaves at most some
+files no TOC names, which the next writer removes when it opens
+(:meth:`IndexWriter.clean_orphans`). Searchers that still read an older
+generation keep their open files (POSIX keeps unlinked open files readable).
+
+Example::
+
+    with IndexWriter.open(ix, index_dir, timeout=5) as writer:
+        writer.delete_ids(["a1"])
+        writer.commit([segment])
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+from typing import Any
+
+from whoosh.codec.base import Segment
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.structfile import StructFile
+from whoosh.index import TOC, FileIndex
+from whoosh.reading import SegmentReader
+
+from searcher.index import fsync_dir
+from searcher.locking import WriteLock, acquire_write_lock
+
+__all__ = ["IndexWriter", "write_toc"]
+
+#: merge segments when a commit leaves more than this many.
+MAX_SEGMENTS = 10
+
+
+class _SyncedStorage(FileStorage):
+    """A folder whose new files are flushed and fsynced when closed."""
+
+    def create_file(self, name: str, excl: bool = False, mode: str = "wb", **kwargs: Any) -> StructFile:
+        def sync(f: StructFile) -> None:
+            f.file.flush()
+            os.fsync(f.file.fileno())
+
+        return super().create_file(name, excl=excl, mode=mode, onclose=sync, **kwargs)
+
+
+def write_toc(folder: Path, indexname: str, schema: Any, segments: list[Segment],
+              generation: int) -> None:
+    """Write generation ``generation`` of the TOC durably (temp file, fsync, rename, fsync dir)."""
+    TOC(schema, segments, generation).write(_SyncedStorage(str(folder)), indexname)
+    fsync_dir(folder)
+
+
+class IndexWriter:
+    """The write side of one index folder while the write lock is held."""
+
+    def __init__(self, ix: FileIndex, folder: Path, lock: WriteLock) -> None:
+        self.ix = ix
+        self.folder = folder
+        self.lock = lock
+        self.storage: FileStorage = ix.storage
+        self.indexname: str = ix.indexname
+        toc = ix._read_toc()
+        self.schema = toc.schema
+        self.generation: int = toc.generation
+        self.segments: list[Segment] = list(toc.segments)
+        self._locations: dict[str, tuple[Segment, int]] | None = None
+        self.closed = False
+
+    @classmethod
+    def open(cls, ix: FileIndex, folder: Path, *, timeout: float = 0.0) -> IndexWriter:
+        """Take the write lock (waiting up to ``timeout`` s), then clean up after a crashed run."""
+        lock = acquire_write_lock(ix, folder, timeout=timeout)
+        try:
+            writer = cls(ix, folder, lock)
+            writer.clean_orphans()
+        except BaseException:
+            lock.release()
+            raise
+        return writer
+
+    def __enter__(self) -> IndexWriter:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Release the lock (uncommitted changes are dropped)."""
+        if not self.closed:
+            self.closed = True
+            self.lock.release()
+
+    # -- reading the current state ---------------------------------------------------
+    def locations(self) -> dict[str, tuple[Segment, int]]:
+        """``id → (segment, document number)`` of every live document."""
+        if self._locations is None:
+            found: dict[str, tuple[Segment, int]] = {}
+            for seg in self.segments:
+                self._read_ids(seg, found)
+            self._locations = found
+        return self._locations
+
+    def _read_ids(self, seg: Segment, into: dict[str, tuple[Segment, int]]) -> None:
+        reader = SegmentReader(self.storage, self.schema, seg)
+        try:
+            if seg.doc_count_all() == 0:
+                return
+            ids = reader.column_reader("id")
+            deleted = set(seg.deleted_docs())
+            for docnum in range(seg.doc_count_all()):
+                if docnum not in deleted:
+                    into[ids[docnum]] = (seg, docnum)
+        finally:
+            reader.close()
+
+    def doc_count(self) -> int:
+        return sum(seg.doc_count() for seg in self.segments)
+
+    # -- changing it --------------------------------------------------------------------
+    def delete_ids(self, ids: Iterable[str]) -> list[str]:
+        """Mark the documents with these ids deleted (at the next commit); returns those found."""
+        where = self.locations()
+        found = []
+        for doc_id in ids:
+            loc = where.pop(doc_id, None)
+            if loc is not None:
+                loc[0].delete_document(loc[1])
+                found.append(doc_id)
+        return found
+
+    def delete_in(self, segment: Segment, docnums: Iterable[int]) -> None:
+        """Mark documents of a segment (new or old) deleted."""
+        for docnum in docnums:
+            segment.delete_document(docnum)
+
+    def commit(self, new_segments: Sequence[Segment] = (), *, merge: bool = True,
+               new_ids: Sequence[Sequence[str]] = ()) -> None:
+        """Make the deletions so far and ``new_segments`` the index's new state, durably.
+
+        ``new_ids`` are the ids of each new segment's documents (by document number),
+        so that later deletions in this run can find them. With ``merge``, small
+        segments are merged when there are more than :data:`MAX_SEGMENTS`.
+        """
+        old = list(self.segments)
+        segments = [s for s in old if s.doc_count() > 0 or s in new_segments]
+        segments += [s for s in new_segments if s.doc_count_all() > 0]
+        if self._locations is not None:
+            for seg, ids in zip(new_segments, new_ids):
+                for docnum, doc_id in enumerate(ids):
+                    if not seg.is_deleted(docnum):
+                        self._locations[doc_id] = (seg, docnum)
+        if merge and len(segments) > MAX_SEGMENTS:
+            from searcher.merging import plan_merge
+            segments = self._merge(segments, plan_merge(segments, MAX_SEGMENTS))
+        self._write(segments, old)
+
+    def optimize(self) -> None:
+        """Merge all segments into one, dropping deleted documents."""
+        if len(self.segments) > 1 or any(s.has_deletions() for s in self.segments):
+            self._write(self._merge(list(self.segments), list(self.segments)), list(self.segments))
+
+    def _merge(self, segments: list[Segment], chosen: list[Segment]) -> list[Segment]:
+        from searcher.merging import merge_segments
+
+        if len(chosen) < 2 and not any(s.has_deletions() for s in chosen):
+            return segments
+        merged, ids = merge_segments(self.storage, self.schema, self.indexname, chosen)
+        keep = [s for s in segments if s not in chosen]
+        if merged is not None:
+            keep.append(merged)
+        if self._locations is not None:
+            for docnum, doc_id in enumerate(ids):
+                self._locations[doc_id] = (merged, docnum)  # type: ignore[assignment]
+        return keep
+
+    def _write(self, segments: list[Segment], old: list[Segment]) -> None:
+        generation = self.generation + 1
+        write_toc(self.folder, self.indexname, self.schema, segments, generation)
+        previous = self.generation
+        self.generation = generation
+        self.segments = segments
+        live = {s.segment_id() for s in segments}
+        gone = [s for s in old if s.segment_id() not in live]
+        self._remove_files(previous, gone)
+
+    def _remove_files(self, previous: int, gone: list[Segment]) -> None:
+        """Delete the previous TOC and the files of segments no TOC names now."""
+        names = [TOC._filename(self.indexname, previous)]
+        prefixes = tuple(f"{s.segment_id()}." for s in gone)
+        if prefixes:
+            names += [n for n in os.listdir(self.folder) if n.startswith(prefixes)]
+        for name in names:
+            try:
+                os.remove(self.folder / name)
+            except OSError:
+                pass
+
+    def clean_orphans(self) -> list[str]:
+        """Remove what a crashed run left: files of segments and TOCs the current TOC does not name.
+
+        Only called with the lock held and before this writer builds segments, so
+        nothing removed can belong to a live run.
+        """
+        live = {s.segment_id() for s in self.segments}
+        tocname = TOC._filename(self.indexname, self.generation)
+        toc_re = re.compile(rf"^_{re.escape(self.indexname)}_\d+\.toc(\..*)?$")
+        seg_re = re.compile(rf"^({re.escape(self.indexname)}_[0-9a-z]+)\.")
+        removed = []
+        for name in os.listdir(self.folder):
+            path = self.folder / name
+            orphan = False
+            if toc_re.match(name):
+                orphan = name != tocname
+            elif (m := seg_re.match(name)) is not None:
+                orphan = m.group(1) not in live
+            elif name.startswith(f".{self.indexname}_") and name.endswith(".tmp"):
+                orphan = True  # scratch folder of a segment being built
+            elif name == f"{self.indexname}.tmp":
+                orphan = True  # Whoosh's own scratch folder
+            if not orphan:
+                continue
+            try:
+                if path.is_dir() and not path.is_symlink():
+                    shutil.rmtree(path)
+                else:
+                    path.unlink()
+                removed.append(name)
+            except OSError:
+                pass
+        return removed

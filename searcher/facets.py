@@ -1,0 +1,169 @@
+"""Facet counts: how many of the documents matching a query have each source,
+category and month.
+
+Two parts:
+
+1. :func:`matching_docnums` — the document numbers matching a query (and a filter)
+   as a sorted NumPy array. Term, AND, OR, NOT and "every document" are set
+   operations on posting lists; any other query (phrases, ranges, prefixes) asks
+   Whoosh for its documents.
+2. :func:`count_facets` — counts over those numbers. For each facet column
+   (``source_key``, ``category_key``, ``month``) a table of the column's values
+   and one value number per document is built once per index reader, from the
+   field's posting lists; counting is then one ``numpy.bincount``.
+
+Counts are over all matching documents, not just one page of hits. Documents
+without a value (an undated article has no month) are not counted.
+"""
+
+from __future__ import annotations
+
+import threading
+import weakref
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.reading import IndexReader
+from whoosh.searching import Searcher
+
+#: facet name → the ID column it counts.
+FACET_FIELDS = {"source": "source_key", "category": "category_key", "month": "month"}
+
+_EMPTY = np.zeros(0, dtype=np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class _Column:
+    values: tuple[str, ...]
+    ords: np.ndarray  # value number of each document, -1 for none
+
+
+class _ReaderTables:
+    """Per-reader caches: live document numbers and the facet columns."""
+
+    def __init__(self, reader: IndexReader) -> None:
+        self.reader = reader
+        self._lock = threading.Lock()
+        self._live: np.ndarray | None = None
+        self._columns: dict[str, _Column] = {}
+
+    def live(self) -> np.ndarray:
+        if self._live is None:
+            self._live = np.fromiter(self.reader.all_doc_ids(), dtype=np.int64)
+        return self._live
+
+    def column(self, fieldname: str) -> _Column:
+        col = self._columns.get(fieldname)
+        if col is None:
+            with self._lock:
+                col = self._columns.get(fieldname)
+                if col is None:
+                    col = self._columns[fieldname] = _build_column(self.reader, fieldname)
+        return col
+
+
+_TABLES: weakref.WeakKeyDictionary[IndexReader, _ReaderTables] = weakref.WeakKeyDictionary()
+_TABLES_LOCK = threading.Lock()
+
+
+def _tables(reader: IndexReader) -> _ReaderTables:
+    tables = _TABLES.get(reader)
+    if tables is None:
+        with _TABLES_LOCK:
+            tables = _TABLES.get(reader)
+            if tables is None:
+                tables = _TABLES[reader] = _ReaderTables(reader)
+    return tables
+
+
+def _build_column(reader: IndexReader, fieldname: str) -> _Column:
+    ords = np.full(reader.doc_count_all(), -1, dtype=np.int32)
+    values: list[str] = []
+    if fieldname in reader.schema:
+        for raw in reader.lexicon(fieldname):
+            ids = np.fromiter(reader.postings(fieldname, raw).all_ids(), dtype=np.int64)
+            ords[ids] = len(values)
+            values.append(raw.decode("utf-8") if isinstance(raw, bytes) else raw)
+    return _Column(tuple(values), ords)
+
+
+# -- matching documents ------------------------------------------------------------------
+def matching_docnums(searcher: Searcher, q: wq.Query, filter: wq.Query | None = None) -> np.ndarray:
+    """Sorted document numbers matching ``q`` and, when given, ``filter``."""
+    docs = _docset(searcher, q)
+    if filter is not None and docs.size:
+        docs = np.intersect1d(docs, _docset(searcher, filter), assume_unique=True)
+    return docs
+
+
+def _docset(searcher: Searcher, q: wq.Query) -> np.ndarray:
+    reader = searcher.reader()
+    if q is wq.NullQuery:
+        return _EMPTY
+    if isinstance(q, wq.Term):
+        if (q.fieldname, q.text) not in reader:
+            return _EMPTY
+        return np.fromiter(reader.postings(q.fieldname, q.text).all_ids(), dtype=np.int64)
+    if isinstance(q, wq.Every) and q.fieldname is None:
+        return _tables(reader).live()
+    if isinstance(q, wq.Or):
+        return _union(_docset(searcher, s) for s in q.subqueries)
+    if isinstance(q, wq.And):
+        sets = sorted((_docset(searcher, s) for s in q.subqueries), key=len)
+        out = sets[0] if sets else _EMPTY
+        for other in sets[1:]:
+            if not out.size:
+                break
+            out = np.intersect1d(out, other, assume_unique=True)
+        return out
+    if isinstance(q, wq.AndNot):
+        a = _docset(searcher, q.a)
+        return np.setdiff1d(a, _docset(searcher, q.b), assume_unique=True) if a.size else a
+    if isinstance(q, wq.AndMaybe):
+        return _docset(searcher, q.a)
+    if isinstance(q, wq.Not):
+        return np.setdiff1d(_tables(reader).live(), _docset(searcher, q.query), assume_unique=True)
+    ids = np.fromiter(searcher.docs_for_query(q), dtype=np.int64)
+    return np.unique(ids)
+
+
+def _union(sets: Iterable[np.ndarray]) -> np.ndarray:
+    parts = [s for s in sets if s.size]
+    if not parts:
+        return _EMPTY
+    if len(parts) == 1:
+        return parts[0]
+    return np.unique(np.concatenate(parts))
+
+
+# -- counting ------------------------------------------------------------------------------
+def count_facets(searcher: Searcher, docnums: np.ndarray) -> dict[str, dict[str, int]]:
+    """``{"source": {...}, "category": {...}, "month": {...}}`` over ``docnums``.
+
+    Sources and categories are ordered by count (then name), months newest first.
+    """
+    tables = _tables(searcher.reader())
+    out: dict[str, dict[str, int]] = {}
+    for name, fieldname in FACET_FIELDS.items():
+        col = tables.column(fieldname)
+        if not docnums.size or not col.values:
+            out[name] = {}
+            continue
+        ords = col.ords[docnums]
+        counts = np.bincount(ords[ords >= 0], minlength=len(col.values))
+        nonzero = np.flatnonzero(counts)
+        pairs = [(col.values[k], int(counts[k])) for k in nonzero]
+        if name == "month":
+            pairs.sort(key=lambda kv: kv[0], reverse=True)
+        else:
+            pairs.sort(key=lambda kv: (-kv[1], kv[0]))
+        out[name] = dict(pairs)
+    return out
+
+
+def facets_for(searcher: Searcher, q: wq.Query, filter: wq.Query | None = None
+               ) -> dict[str, dict[str, int]]:
+    """Facet counts of every document matching ``q`` within ``filter``."""
+    return count_facets(searcher, matching_docnums(searcher, q, filter))

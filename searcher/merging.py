@@ -1,0 +1,289 @@
+"""Merging segments into one, fast, and the policy that decides when.
+
+Whoosh merges by re-adding every document of the old segments through its
+writer's sorting pool. Segments of one index share a schema, so this module
+copies instead: per-document columns (stored fields stay compressed, lengths stay
+bytes) are copied value by value in the new document order, and each term's
+posting blocks are decoded and re-blocked with their document numbers moved
+(:class:`searcher.segments._PostingsWriter` writes them). Deleted documents are
+left out, which is what optimizing an index means.
+
+:func:`plan_merge` keeps the number of segments bounded: when a commit would leave
+more than ``limit`` segments, the smallest ones are merged, so the cost of a
+merge stays proportional to what is merged.
+"""
+
+from __future__ import annotations
+
+import io
+import pickle
+import zlib
+from array import array
+from collections import defaultdict
+from collections.abc import Iterator
+from heapq import merge as heap_merge
+from itertools import accumulate, repeat
+from typing import Any
+
+from whoosh import columns
+from whoosh.codec import whoosh3
+from whoosh.codec.base import Segment
+from whoosh.fields import Schema
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.filetables import OrderedHashWriter
+from whoosh.util.numeric import byte_to_length
+
+from searcher.segments import _USHORT, _fsync_path, _PostingsWriter, _PrivateTempStorage, _TermPostings
+
+__all__ = ["merge_segments", "plan_merge"]
+
+_BLOCK_LEN = whoosh3.struct.Struct("!i")
+
+
+def plan_merge(segments: list[Segment], limit: int) -> list[Segment]:
+    """The segments to merge so that at most ``limit`` remain (the smallest ones)."""
+    if len(segments) <= limit:
+        return []
+    count = len(segments) - limit + 1
+    return sorted(segments, key=lambda s: s.doc_count())[:count]
+
+
+class _Source:
+    """One segment being read for a merge."""
+
+    def __init__(self, storage: FileStorage, seg: Segment, base: int) -> None:
+        self.seg = seg
+        codec = seg.codec()
+        self.files = seg.open_compound_file(storage) if seg.is_compound() else storage
+        self.perdoc = codec.per_document_reader(self.files, seg)
+        self.terms = codec.terms_reader(self.files, seg)
+        self.postfile = self.files.open_file(seg.make_filename(whoosh3.W3Codec.POSTS_EXT))
+        deleted = set(seg.deleted_docs())
+        self.live = [d for d in range(seg.doc_count_all()) if d not in deleted]
+        #: old document number → new one (-1: deleted)
+        self.docmap = array("i", repeat(-1, seg.doc_count_all()))
+        for i, d in enumerate(self.live):
+            self.docmap[d] = base + i
+        self.shift = base if not deleted else None
+
+    def column_names(self) -> list[str]:
+        prefix = self.seg.segment_id() + "."
+        names = self.files.list() if hasattr(self.files, "list") else []
+        return [n[len(prefix):-len(whoosh3.W3Codec.COLUMN_EXT)] for n in names
+                if n.startswith(prefix) and n.endswith(whoosh3.W3Codec.COLUMN_EXT)]
+
+    def field_terms(self, fieldname: str) -> Iterator[tuple[bytes, Any]]:
+        if fieldname not in self.terms.indexed_field_names():
+            return
+        for (fn, tbytes), info in self.terms.items_from(fieldname, b""):
+            if fn != fieldname:
+                return
+            yield tbytes, info
+
+    def postings(self, info: Any, fixed: int | None) -> tuple[list[int], list[float], list[bytes]]:
+        """The live postings of one term, with new document numbers."""
+        if info.is_inlined():
+            ids, weights, values = (list(x) for x in info.inlined_postings())
+        else:
+            offset, length = info.extent()
+            ids, weights, values = _decode_postings(self.postfile.get(offset, length), fixed)
+        if self.shift is not None:
+            if self.shift:
+                ids = [i + self.shift for i in ids]
+            return ids, weights, values
+        docmap = self.docmap
+        new = list(map(docmap.__getitem__, ids))
+        if -1 in new:
+            keep = [i for i, d in enumerate(new) if d >= 0]
+            return ([new[i] for i in keep], [weights[i] for i in keep], [values[i] for i in keep])
+        return new, weights, values
+
+    def close(self) -> None:
+        self.perdoc.close()
+        self.terms.close()
+        if self.files is not None and hasattr(self.files, "close") and self.seg.is_compound():
+            self.files.close()
+
+
+def _decode_postings(buf: bytes, fixed: int | None) -> tuple[list[int], list[float], list[bytes]]:
+    """Decode a W3 posting list: ``(ids, weights, values)``."""
+    if buf[:4] != whoosh3.WHOOSH3_HEADER_MAGIC:
+        raise ValueError("not a W3 posting list")
+    stream = io.BytesIO(buf)
+    stream.seek(4)
+    ids: list[int] = []
+    weights: list[float] = []
+    values: list[bytes] = []
+    while True:
+        (size,) = _BLOCK_LEN.unpack(stream.read(4))
+        start = stream.tell()
+        info = pickle.load(stream)
+        data = stream.read(abs(size) - (stream.tell() - start))
+        count, comp = info[0], info[3]
+        if comp:
+            data = zlib.decompress(data)
+        mini_ids, mini_w, mini_v = pickle.loads(data)
+        ids.extend(accumulate(mini_ids))
+        if mini_w is None:
+            weights.extend(repeat(1.0, count))
+        elif isinstance(mini_w, float):
+            weights.extend(repeat(mini_w, count))
+        else:
+            weights.extend(mini_w)
+        if fixed is None or fixed < 0:
+            values.extend(mini_v)
+        elif fixed == 0:
+            values.extend(repeat(b"", count))
+        else:
+            values.extend(mini_v[i:i + fixed] for i in range(0, len(mini_v), fixed))
+        if size < 0:
+            return ids, weights, values
+
+
+def merge_segments(storage: FileStorage, schema: Schema, indexname: str,
+                   segments: list[Segment]) -> tuple[Segment | None, list[str]]:
+    """Merge ``segments`` (in order) into one new segment, leaving deleted documents out.
+
+    Returns the new segment (files written and fsynced, not yet in any TOC; ``None``
+    when no document is live) and the ids of its documents by number.
+    """
+    codec = whoosh3.W3Codec()
+    new = codec.new_segment(storage, indexname)
+    sources: list[_Source] = []
+    base = 0
+    try:
+        for seg in segments:
+            src = _Source(storage, seg, base)
+            sources.append(src)
+            base += len(src.live)
+        if base == 0:
+            return None, []
+        private = _PrivateTempStorage(storage.folder, f".{new.segment_id()}.tmp")
+        lengths = _copy_columns(private, schema, new, sources, base)
+        ids = _read_new_ids(schema, sources)
+        _merge_postings(private, schema, codec, new, sources, lengths)
+        new.set_doc_count(base)
+        new.create_compound_file(private)
+        _fsync_path(f"{storage.folder}/{new.make_filename(new.COMPOUND_EXT)}")
+        return new, ids
+    except BaseException:
+        prefix = new.segment_id() + "."
+        for name in storage.list():
+            if name.startswith(prefix):
+                try:
+                    storage.delete_file(name)
+                except OSError:
+                    pass
+        raise
+    finally:
+        for src in sources:
+            src.close()
+
+
+def _column_type(schema: Schema, name: str) -> columns.Column | None:
+    if name == "_stored":
+        return columns.VarBytesColumn()  # the compressed pickles, copied as they are
+    if name.startswith("_") and name.endswith("_len"):
+        return whoosh3.LENGTHS_COLUMN
+    if name in schema and schema[name].column_type:
+        return schema[name].column_type
+    if name.startswith("_") and (name.endswith("_vec") or name.endswith("_vecL")):
+        raise ValueError("term vectors are not supported by the segment merger")
+    return None  # a column of a field no longer in the schema
+
+
+def _copy_columns(storage: FileStorage, schema: Schema, new: Segment, sources: list[_Source],
+                  count: int) -> dict[str, array]:
+    """Copy every column; returns the new per-document lengths of each scored field."""
+    names = sorted({n for src in sources for n in src.column_names()})
+    lengths: dict[str, array] = {}
+    fieldlengths: defaultdict[str, int] = defaultdict(int)
+    for name in names:
+        coltype = _column_type(schema, name)
+        if coltype is None:
+            continue
+        f = new.create_file(storage, f".{name}{whoosh3.W3Codec.COLUMN_EXT}")
+        writer = coltype.writer(f)
+        docnum = 0
+        is_len = name.startswith("_") and name.endswith("_len") and name != "_stored"
+        out = array("I") if is_len else None
+        for src in sources:
+            if src.perdoc.has_column(name):
+                reader = src.perdoc.column_reader(name, coltype)
+                values = list(map(reader.__getitem__, src.live))
+            else:
+                values = [coltype.default_value()] * len(src.live)
+            for v in values:
+                writer.add(docnum, v)
+                docnum += 1
+            if out is not None:
+                out.extend(byte_to_length(b) if b else 0 for b in values)
+        writer.finish(count)
+        f.close()
+        if out is not None:
+            lengths[name[1:-4]] = out
+    for src in sources:
+        seg_lengths = getattr(src.seg, "_fieldlengths", {}) or {}
+        for field, total in seg_lengths.items():
+            fieldlengths[field] += total
+        if src.shift is None:  # some documents left out: take their lengths off
+            deleted = [d for d in range(src.seg.doc_count_all()) if src.docmap[d] < 0]
+            for field in seg_lengths:
+                lenname = f"_{field}_len"
+                if src.perdoc.has_column(lenname):
+                    reader = src.perdoc.column_reader(lenname, whoosh3.LENGTHS_COLUMN)
+                    fieldlengths[field] -= sum(byte_to_length(reader[d]) for d in deleted if reader[d])
+    new._fieldlengths = fieldlengths
+    return lengths
+
+
+def _read_new_ids(schema: Schema, sources: list[_Source]) -> list[str]:
+    ids: list[str] = []
+    if "id" not in schema or not schema["id"].column_type:
+        return ids
+    field = schema["id"]
+    for src in sources:
+        if src.perdoc.has_column("id"):
+            reader = src.perdoc.column_reader("id", field.column_type)
+            ids.extend(field.from_column_value(reader[d]) for d in src.live)
+    return ids
+
+
+def _merge_postings(storage: FileStorage, schema: Schema, codec: whoosh3.W3Codec, new: Segment,
+                    sources: list[_Source], lengths: dict[str, array]) -> None:
+    tifile = new.create_file(storage, whoosh3.W3Codec.TERMS_EXT)
+    postfile = new.create_file(storage, whoosh3.W3Codec.POSTS_EXT)
+    tindex = OrderedHashWriter(tifile)
+    fieldmap: dict[str, int] = {}
+    tindex.extras["fieldmap"] = fieldmap
+    writer = _PostingsWriter(postfile, tindex, codec._blocklimit)
+    names = sorted({n for src in sources for n in src.terms.indexed_field_names() if n in schema})
+    for name in names:
+        field = schema[name]
+        fixed = field.format.fixed_value_size()
+        flens = lengths.get(name) if field.scorable else None
+        streams = [((tbytes, i, info) for tbytes, info in src.field_terms(name))
+                   for i, src in enumerate(sources)]
+        prefix = b""
+        current: bytes | None = None
+        post = _TermPostings()
+
+        def flush() -> None:
+            if current is not None and len(post.ids):
+                writer.write_term(prefix + current, post, flens, fixed)
+
+        for tbytes, i, info in heap_merge(*streams):
+            if tbytes != current:
+                flush()
+                current = tbytes
+                post = _TermPostings()
+                if name not in fieldmap:
+                    fieldmap[name] = len(fieldmap)
+                    prefix = _USHORT.pack(fieldmap[name])
+            ids, weights, values = sources[i].postings(info, fixed)
+            post.ids.extend(ids)
+            post.weights.extend(weights)
+            post.values.extend(values)
+        flush()
+    tindex.close()
+    postfile.close()

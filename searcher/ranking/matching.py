@@ -1,0 +1,55 @@
+"""The set of documents a (complex) Whoosh query matches, as a boolean mask.
+
+Terms, ``And``, ``Or``, ``AndNot``, ``Not`` and "every document" are set operations
+on the cached posting arrays of the :class:`~searcher.ranking.view.IndexView`; any
+other query (phrases, ranges, prefixes that were not expanded, …) asks Whoosh for
+its documents. Scoring is separate (:mod:`searcher.ranking.scorer`).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+from whoosh import query as wq
+from whoosh.fields import ID, KEYWORD, TEXT
+from whoosh.searching import Searcher
+
+from searcher.ranking.view import IndexView
+
+
+_PLAIN_FIELDS = (TEXT, KEYWORD, ID)
+
+
+def match_mask(view: IndexView, searcher: Searcher, q: wq.Query) -> np.ndarray:
+    """Boolean array over global docnums: the live documents matching ``q``."""
+    return _mask(view, searcher, q) & view.live
+
+
+def _mask(view: IndexView, searcher: Searcher, q: wq.Query) -> np.ndarray:
+    if q is wq.NullQuery or isinstance(q, wq.NullQuery.__class__):
+        return np.zeros(view.n_all, dtype=bool)
+    if isinstance(q, wq.Every) and q.fieldname in (None, "", "*"):
+        return view.live.copy()
+    if type(q) is wq.Term and isinstance(searcher.schema[q.fieldname], _PLAIN_FIELDS):
+        out = np.zeros(view.n_all, dtype=bool)
+        text = q.text if isinstance(q.text, str) else q.text.decode("utf-8")
+        ids, _ = view.postings(searcher.reader(), q.fieldname, text)
+        out[ids] = True
+        return out
+    if type(q) is wq.And:
+        out = view.live.copy()
+        for sub in q.subqueries:
+            out &= _mask(view, searcher, sub)
+        return out
+    if type(q) is wq.Or and not q.minmatch:
+        out = np.zeros(view.n_all, dtype=bool)
+        for sub in q.subqueries:
+            out |= _mask(view, searcher, sub)
+        return out
+    if type(q) is wq.AndNot:
+        return _mask(view, searcher, q.a) & ~_mask(view, searcher, q.b)
+    if type(q) is wq.Not:
+        return view.live & ~_mask(view, searcher, q.query)
+    out = np.zeros(view.n_all, dtype=bool)
+    docs = np.fromiter(searcher.docs_for_query(q), dtype=np.int64)
+    out[docs] = True
+    return out

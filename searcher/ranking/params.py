@@ -1,0 +1,60 @@
+"""The ranking parameters, declared once: name, default and meaning.
+
+Every parameter is documented in ``docs/ranking.md`` (a test checks it) and can be
+tried on the evaluation sets with ``scripts/eval --param NAME=VALUE``. A
+:class:`RankingParams` is immutable and passed per call, so threads sharing an index
+never see each other's settings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, fields, replace
+
+
+def _p(default: float, help: str) -> float:
+    return field(default=default, metadata={"help": help})
+
+
+@dataclass(frozen=True, slots=True)
+class RankingParams:
+    """Weights of the scoring model of :mod:`searcher.ranking.scorer` (tuned on dev)."""
+
+    k1: float = _p(1.2, "BM25F term-frequency saturation")
+    title_weight: float = _p(2.0, "weight of a title occurrence relative to a body one")
+    title_b: float = _p(0.3, "length normalisation of the title (0 none, 1 full)")
+    body_b: float = _p(0.75, "length normalisation of the body (0 none, 1 full)")
+    untitled_boost: float = _p(1.0, "body weight multiplier of an article without a title "
+                                    "(1 + this), so its body competes with title matches")
+    exact_weight: float = _p(0.3, "weight of the unstemmed exact-form score")
+    pair_weight: float = _p(1.0, "weight of the adjacent-pair (proximity) score")
+    pair_k1: float = _p(1.2, "saturation of the pair frequency")
+    coord_power: float = _p(1.0, "coordination: the score is multiplied by the matched "
+                                 "share of the query's idf mass to this power")
+    and_max_terms: float = _p(4, "plain queries with at most this many content words "
+                                 "require all of them (then fall back to any)")
+    rerank_depth: float = _p(100, "candidates re-ranked with the pair and exact signals "
+                                  "(at least the requested page)")
+    prune_df: float = _p(0.1, "long queries: words in more than this share of the "
+                              "documents only re-rank candidates (query-term pruning)")
+    prune_min_terms: float = _p(6, "pruning applies only to queries with more content "
+                                    "words than this")
+
+    def replace(self, **changes: float) -> RankingParams:
+        """A copy with some parameters changed; unknown names raise ``ValueError``."""
+        known = {f.name for f in fields(self)}
+        unknown = sorted(set(changes) - known)
+        if unknown:
+            raise ValueError(f"unknown ranking parameter(s): {', '.join(unknown)} "
+                             f"(known: {', '.join(sorted(known))})")
+        return replace(self, **changes)
+
+    def changed(self) -> dict[str, float]:
+        """The parameters that differ from the defaults."""
+        default = RankingParams()
+        return {f.name: getattr(self, f.name) for f in fields(self)
+                if getattr(self, f.name) != getattr(default, f.name)}
+
+    @staticmethod
+    def describe() -> list[tuple[str, float, str]]:
+        """``(name, default, help)`` of every parameter."""
+        return [(f.name, f.default, f.metadata["help"]) for f in fields(RankingParams)]

@@ -1,0 +1,140 @@
+"""Reading whole posting lists from Whoosh segments into NumPy arrays.
+
+Whoosh's matchers walk postings one document at a time through Python method calls,
+which costs seconds for a long OR query. A posting list in a Whoosh 3 segment is a
+series of blocks of up to 128 postings (``whoosh/codec/whoosh3.py``): a length, a
+small pickled header ``(count, last id, max weight, compression, min/max length)``
+and a zlib-compressed pickle of ``(id deltas, weights, values)``. The first delta
+of a block is an absolute id. :func:`read_postings` decodes every block of a term
+once into two arrays: segment-local document numbers (``int32``, ascending) and
+weights (the term frequency times the field boost, ``float64``). Posting lists of a
+single document are inlined in the term info and read from there. Any other
+matcher type falls back to Whoosh's matcher API (slow but exact).
+
+:class:`PostingCache` keeps decoded lists, keyed by segment and term, bounded by
+the total number of postings held; segments are immutable, so entries stay valid
+until the segment is merged away (then they age out of the LRU).
+"""
+
+from __future__ import annotations
+
+import threading
+import zlib
+from collections import OrderedDict
+from pickle import loads
+
+import numpy as np
+from whoosh.codec.whoosh3 import W3LeafMatcher
+from whoosh.matching import ListMatcher
+from whoosh.reading import SegmentReader, TermNotFound
+
+Postings = tuple[np.ndarray, np.ndarray]
+EMPTY: Postings = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64))
+
+#: Default bound of a posting cache: 8 million postings (about 100 MB).
+DEFAULT_CACHE_POSTINGS = 8_000_000
+
+
+def read_postings(segment: SegmentReader, fieldname: str, text: str) -> Postings:
+    """All postings of ``fieldname:text`` in one segment (deleted documents included)."""
+    terms = segment._terms
+    btext = text.encode("utf-8")
+    try:
+        info = terms.term_info(fieldname, btext)
+    except (TermNotFound, KeyError):
+        return EMPTY
+    if info.is_inlined():
+        ids, weights, _ = info.inlined_postings()
+        return (np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float64))
+    matcher = terms.matcher(fieldname, btext, segment.schema[fieldname].format)
+    if type(matcher) is W3LeafMatcher:
+        return _read_blocks(matcher)
+    return _read_generic(matcher)
+
+
+def _read_blocks(m: W3LeafMatcher) -> Postings:
+    """Decode every block of a Whoosh 3 posting list (see the module docstring)."""
+    deltas: list[int] = []
+    weights: list[float] = []
+    get = m._postfile.get
+    previous_last = 0
+    while True:
+        count = m._blocklength
+        raw = get(m._dataoffset, m._nextoffset - m._dataoffset)
+        if m._compression:
+            raw = zlib.decompress(raw)
+        block_ids, block_weights, _ = loads(raw)
+        start = len(deltas)
+        deltas.extend(block_ids)
+        if start:
+            deltas[start] -= previous_last  # the first id of a block is absolute
+        previous_last = m._maxid
+        if block_weights is None:
+            weights.extend([1.0] * count)
+        elif isinstance(block_weights, float):
+            weights.extend([block_weights] * count)
+        else:
+            weights.extend(block_weights)
+        if m._lastblock:
+            break
+        m._goto(m._nextoffset)
+    ids = np.cumsum(np.asarray(deltas, dtype=np.int64)).astype(np.int32)
+    return ids, np.asarray(weights, dtype=np.float64)
+
+
+def _read_generic(matcher: ListMatcher) -> Postings:
+    ids: list[int] = []
+    weights: list[float] = []
+    while matcher.is_active():
+        ids.append(matcher.id())
+        weights.append(matcher.weight())
+        matcher.next()
+    return np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float64)
+
+
+class PostingCache:
+    """A least-recently-used cache of decoded posting lists, bounded by postings held."""
+
+    def __init__(self, max_postings: int = DEFAULT_CACHE_POSTINGS) -> None:
+        self.max_postings = max_postings
+        self._entries: OrderedDict[tuple[str, str, str], Postings] = OrderedDict()
+        self._held = 0
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._entries)
+
+    @property
+    def held(self) -> int:
+        """Postings currently cached."""
+        return self._held
+
+    def get(self, segment: SegmentReader, segment_id: str, fieldname: str, text: str) -> Postings:
+        """The postings of a term in a segment, read on first use."""
+        key = (segment_id, fieldname, text)
+        with self._lock:
+            got = self._entries.get(key)
+            if got is not None:
+                self._entries.move_to_end(key)
+                self.hits += 1
+                return got
+        got = read_postings(segment, fieldname, text)
+        size = len(got[0])
+        with self._lock:
+            self.misses += 1
+            if size > self.max_postings:
+                return got
+            if key not in self._entries:
+                self._entries[key] = got
+                self._held += size
+                while self._held > self.max_postings:
+                    _, old = self._entries.popitem(last=False)
+                    self._held -= len(old[0])
+        return got
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
+            self._held = 0

@@ -1,0 +1,174 @@
+"""The scoring model, vectorised over posting arrays (the fast path).
+
+A query is scored from four signals, all computed from postings (no per-document
+Python loop); ``docs/ranking.md`` has the same description with the tuned values
+and the evaluation figures. The parameters are :class:`RankingParams`.
+
+1. **BM25F over title and body** (stemmed terms). For a query stem ``t`` and a
+   document ``d`` the field frequencies are combined before saturation::
+
+       tf~(t,d) = title_weight * tf_title / B_title(d) + u(d) * tf_body / B_body(d)
+       B_f(d)   = 1 - b_f + b_f * len_f(d) / avglen_f
+       bm25(t,d) = idf(t) * tf~ * (k1 + 1) / (k1 + tf~)
+       idf(t)   = ln(1 + (N - df + 0.5) / (df + 0.5))
+
+   ``df`` counts documents with ``t`` in title or body, ``N`` the live documents,
+   ``avglen_title`` is the mean over documents *that have a title*. ``u(d)`` is
+   ``1 + untitled_boost`` for an article without a title and 1 otherwise: its body
+   is the only evidence it has, so it gets the weight the title would have had and
+   is not buried under articles whose short title happens to match.
+2. **Exact forms**: for every word form typed (lower-cased, unstemmed), BM25 over
+   the ``exact`` field (title and body forms, ``body_b`` normalisation), times
+   ``exact_weight``; ``pemerintah`` then prefers *pemerintah* over *perintah*.
+3. **Pairs (proximity)**: for every two neighbouring content words of the query,
+   BM25 of the pair term ``"<stem> <stem>"`` in the ``exact`` field (see
+   :mod:`searcher.ranking.fields`: neighbouring content words of the document,
+   stopwords skipped), saturated with ``pair_k1``, times ``pair_weight``.
+4. **Coordination**: the sum of the above is multiplied by
+   ``(matched idf / query idf) ** coord_power``: the share of the query's idf mass
+   (over distinct stems) that the document contains. Documents matching more of
+   the distinct words, and the rarer ones, rank first.
+
+A query word typed twice counts twice (``1 + ln(count)``). Which documents are
+candidates is decided by the caller (:mod:`searcher.ranking.ranker`): all of the
+words for short queries, any for long ones, or the set a complex query matched.
+
+:func:`score_query` returns every candidate's score; the straightforward
+pure-Python implementation of the same model in :mod:`searcher.ranking.reference`
+is what tests compare it with.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+
+import numpy as np
+from whoosh.reading import IndexReader
+
+from searcher.ranking.params import RankingParams
+from searcher.ranking.view import IndexView
+
+
+@dataclass(frozen=True, slots=True)
+class QueryTerms:
+    """The scoring terms of a query.
+
+    ``stems`` are the distinct stems (query order) with their ``counts``; ``forms``
+    the distinct lower-cased word forms typed (exact signal); ``pairs`` the pair
+    terms of neighbouring content words.
+    """
+
+    stems: tuple[str, ...]
+    counts: tuple[int, ...]
+    forms: tuple[str, ...] = ()
+    pairs: tuple[str, ...] = ()
+
+
+@dataclass(slots=True)
+class Scored:
+    """Scores of candidate documents (global docnums), not sorted."""
+
+    ids: np.ndarray
+    scores: np.ndarray
+    #: distinct query stems each candidate contains
+    counts: np.ndarray
+    #: stems that occur in no live document
+    missing: tuple[str, ...] = ()
+
+
+def idf(n: int, df: int | np.ndarray) -> float | np.ndarray:
+    """BM25 idf, always positive: ``ln(1 + (N - df + 0.5) / (df + 0.5))``."""
+    return np.log1p((n - df + 0.5) / (df + 0.5))
+
+
+def _norms(view: IndexView, p: RankingParams) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-document factors: title weight / B_title, u / B_body, 1 / B_exact."""
+    def title() -> np.ndarray:
+        b = p.title_b
+        return p.title_weight / (1 - b + b * view.lengths["title"] / view.avg_length["title"])
+
+    def body() -> np.ndarray:
+        b = p.body_b
+        u = 1.0 + p.untitled_boost * (~view.titled)
+        return u / (1 - b + b * view.lengths["body"] / view.avg_length["body"])
+
+    def exact() -> np.ndarray:
+        b = p.body_b
+        return 1.0 / (1 - b + b * view.lengths["exact"] / view.avg_length["exact"])
+
+    return (view.derived(("title", p.title_weight, p.title_b), title),
+            view.derived(("body", p.body_b, p.untitled_boost), body),
+            view.derived(("exact", p.body_b), exact))
+
+
+def query_weight(count: int) -> float:
+    """Weight of a stem typed ``count`` times."""
+    return 1.0 + math.log(count) if count > 1 else 1.0
+
+
+def score_query(view: IndexView, reader: IndexReader, q: QueryTerms, p: RankingParams, *,
+                need: int = 1, allowed: np.ndarray | None = None,
+                coordinate: bool = True) -> Scored:
+    """Score every live document containing at least ``need`` distinct query stems.
+
+    ``allowed`` (a boolean array over global docnums) restricts the candidates; with
+    ``need=0`` the candidates are exactly the allowed documents (a complex query's
+    match set), scored by whichever terms they contain.
+    """
+    n_all = view.n_all
+    n = max(view.n, 1)
+    title_f, body_f, exact_f = _norms(view, p)
+    k1 = p.k1
+    score = np.zeros(n_all)
+    mass = np.zeros(n_all)
+    count = np.zeros(n_all, dtype=np.int32)
+    scratch = np.zeros(n_all)
+    total_mass = 0.0
+    missing = []
+    for stem, qcount in zip(q.stems, q.counts):
+        b_ids, b_tf = view.postings(reader, "body", stem)
+        t_ids, t_tf = view.postings(reader, "title", stem)
+        if len(t_ids) == 0:
+            ids = b_ids
+            tfn = b_tf * body_f[b_ids]
+        else:
+            scratch[b_ids] = b_tf * body_f[b_ids]
+            scratch[t_ids] += t_tf * title_f[t_ids]
+            ids = np.union1d(b_ids, t_ids) if len(b_ids) else t_ids
+            tfn = scratch[ids]
+            scratch[ids] = 0.0
+        df = len(ids)
+        if df == 0:
+            missing.append(stem)
+            total_mass += float(idf(n, 0))
+            continue
+        w = float(idf(n, df))
+        total_mass += w
+        score[ids] += (w * query_weight(qcount)) * tfn * (k1 + 1) / (k1 + tfn)
+        mass[ids] += w
+        count[ids] += 1
+    if p.exact_weight:
+        for form in q.forms:
+            ids, tf = view.postings(reader, "exact", form)
+            if len(ids):
+                tfn = tf * exact_f[ids]
+                score[ids] += (p.exact_weight * float(idf(n, len(ids)))) * tfn * (k1 + 1) / (k1 + tfn)
+    if p.pair_weight:
+        pk1 = p.pair_k1
+        for pair in q.pairs:
+            ids, tf = view.postings(reader, "exact", pair)
+            if len(ids):
+                tfn = tf * exact_f[ids]
+                score[ids] += (p.pair_weight * float(idf(n, len(ids)))) * tfn * (pk1 + 1) / (pk1 + tfn)
+    if need > 0:
+        cand = count >= need
+        if allowed is not None:
+            cand &= allowed
+    else:
+        cand = allowed if allowed is not None else view.live.copy()
+    ids = np.flatnonzero(cand)
+    scores = score[ids]
+    if coordinate and p.coord_power and total_mass > 0:
+        scores = scores * (mass[ids] / total_mass) ** p.coord_power
+    return Scored(ids=ids, scores=scores, counts=count[ids], missing=tuple(missing))

@@ -1,0 +1,156 @@
+"""Per-document arrays of one index generation, and global posting lists.
+
+An :class:`IndexView` describes the documents of one Whoosh reader generation as
+NumPy arrays indexed by the global document number: whether a document is live (not
+deleted), the lengths of its ``title``, ``body`` and ``exact`` fields (Whoosh stores
+one length byte per document and field; :data:`LENGTH_TABLE` decodes it) and,
+loaded on first use, its date. It also turns a term into its global posting list
+(:meth:`IndexView.postings`): the per-segment lists from the shared
+:class:`~searcher.ranking.postings.PostingCache`, offset by each segment's first
+document number, with deleted documents dropped.
+
+A view holds no file handles: every read goes through the reader of the calling
+thread (Whoosh readers are not thread-safe), so one view serves all threads of a
+:class:`~searcher.SearchIndex` until a commit makes a new generation.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Sequence
+
+import numpy as np
+from whoosh.codec.whoosh3 import LENGTHS_COLUMN
+from whoosh.reading import IndexReader
+from whoosh.util.numeric import byte_to_length
+
+from searcher.ranking.postings import EMPTY, PostingCache, Postings
+
+#: Field length of each length byte (Whoosh's lossy one-byte encoding; 0 → 0).
+LENGTH_TABLE = np.array([0.0] + [float(byte_to_length(i)) for i in range(1, 256)])
+LENGTH_FIELDS = ("title", "body", "exact")
+#: The date of a document without one (sorts after every real date).
+NO_DATE = np.iinfo(np.int64).max
+
+_shared_cache = PostingCache()
+
+
+def shared_posting_cache() -> PostingCache:
+    """The process-wide posting cache used by views unless given another."""
+    return _shared_cache
+
+
+def leaves_of(reader: IndexReader) -> list[tuple[IndexReader, int]]:
+    """``(segment reader, first global docnum)`` of every segment of a reader."""
+    return [(r, int(offset)) for r, offset in reader.leaf_readers()]
+
+
+def generation_key(reader: IndexReader) -> tuple:
+    """What identifies a reader's documents: its segments and their deletions."""
+    key = []
+    for r, offset in leaves_of(reader):
+        seg = r.segment() if hasattr(r, "segment") else None
+        sid = seg.segment_id() if seg is not None else f"empty-{offset}"
+        deleted = seg.deleted_count() if seg is not None else 0
+        key.append((sid, offset, r.doc_count_all(), deleted))
+    return tuple(key)
+
+
+class IndexView:
+    """Document arrays and global postings of one reader generation."""
+
+    def __init__(self, reader: IndexReader, cache: PostingCache | None = None) -> None:
+        self.cache = cache if cache is not None else _shared_cache
+        self.key = generation_key(reader)
+        leaves = leaves_of(reader)
+        self.segment_ids = [k[0] for k in self.key]
+        self.offsets = [offset for _, offset in leaves]
+        self.sizes = [r.doc_count_all() for r, _ in leaves]
+        self.n_all = int(sum(self.sizes))
+        live = np.ones(self.n_all, dtype=bool)
+        self.has_deletions = False
+        for (r, offset), size in zip(leaves, self.sizes):
+            if size and r.has_deletions():
+                dead = np.fromiter(r.deleted_docs_set, dtype=np.int64)
+                dead = dead[dead < size]
+                live[offset + dead] = False
+                self.has_deletions = True
+        self.live = live
+        #: number of live documents
+        self.n = int(live.sum())
+        self.lengths = {f: self._lengths(leaves, f) for f in LENGTH_FIELDS}
+        self.titled = self.lengths["title"] > 0
+        self.avg_length = {}
+        for f in LENGTH_FIELDS:
+            mask = live & self.titled if f == "title" else live
+            count = int(mask.sum())
+            self.avg_length[f] = float(self.lengths[f][mask].sum() / count) if count else 1.0
+        self._dates: np.ndarray | None = None
+        self._lock = threading.Lock()
+        self._derived: dict[tuple, np.ndarray] = {}
+
+    def _lengths(self, leaves: Sequence[tuple[IndexReader, int]], fieldname: str) -> np.ndarray:
+        out = np.zeros(self.n_all, dtype=np.float64)
+        for (r, offset), size in zip(leaves, self.sizes):
+            perdoc = getattr(r, "_perdoc", None)
+            colname = f"_{fieldname}_len"
+            if not size or perdoc is None or not perdoc.has_column(colname):
+                continue
+            col = perdoc.column_reader(colname, LENGTHS_COLUMN)
+            count = min(getattr(col, "_count", 0), size)
+            raw = col._dbfile.get(col._basepos, count) if count else b""
+            codes = np.frombuffer(raw, dtype=np.uint8)
+            out[offset:offset + len(codes)] = LENGTH_TABLE[codes]
+        return out
+
+    def derived(self, key: tuple, make) -> np.ndarray:
+        """A per-document array computed once per view (e.g. length norms for a setting)."""
+        got = self._derived.get(key)
+        if got is None:
+            got = make()
+            with self._lock:
+                if len(self._derived) > 64:
+                    self._derived.clear()
+                self._derived[key] = got
+        return got
+
+    def dates(self, reader: IndexReader) -> np.ndarray:
+        """Publication dates as Whoosh's int64 ticks; :data:`NO_DATE` when missing."""
+        if self._dates is None:
+            out = np.full(self.n_all, NO_DATE, dtype=np.int64)
+            for (r, offset), size in zip(leaves_of(reader), self.sizes):
+                if not size or not r.has_column("date"):
+                    continue
+                col = r.column_reader("date", translate=False)
+                missing = r.schema["date"].column_type.default_value()
+                values = np.fromiter((col[i] for i in range(size)), dtype=np.int64, count=size)
+                values[values == missing] = NO_DATE
+                out[offset:offset + size] = values
+            self._dates = out
+        return self._dates
+
+    def doc_id(self, searcher, docnum: int) -> str:
+        """The ``id`` of a document."""
+        return searcher.stored_fields(docnum)["id"]
+
+    def postings(self, reader: IndexReader, fieldname: str, text: str) -> Postings:
+        """Global postings (docnums, weights) of a term over live documents."""
+        parts = []
+        for (r, offset), sid, size in zip(leaves_of(reader), self.segment_ids, self.sizes):
+            if not size or not hasattr(r, "_terms"):
+                continue
+            ids, weights = self.cache.get(r, sid, fieldname, text)
+            if len(ids):
+                parts.append((ids + offset if offset else ids, weights))
+        if not parts:
+            return EMPTY
+        if len(parts) == 1:
+            ids, weights = parts[0]
+        else:
+            ids = np.concatenate([p[0] for p in parts])
+            weights = np.concatenate([p[1] for p in parts])
+        if self.has_deletions:
+            keep = self.live[ids]
+            if not keep.all():
+                ids, weights = ids[keep], weights[keep]
+        return ids, weights
