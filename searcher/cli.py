@@ -20,7 +20,7 @@ from searcher.analysis import default_analyzer
 from searcher.engine import SORTS, SearchIndex
 from searcher.errors import QueryError, SearcherError
 from searcher.index import default_index_path
-from searcher.indexing import IndexReport
+from searcher.indexing import DEFAULT_BATCH, IndexReport
 from searcher.results import Hit, SearchResults
 
 DEFAULT_DATA = Path(__file__).resolve().parent.parent / "index_data"
@@ -97,6 +97,13 @@ def open_index(ctx: click.Context) -> SearchIndex:
 @cli.command("index")
 @click.argument("paths", nargs=-1, type=str)
 @click.option("--prune", is_flag=True, help="Remove documents whose file or record is gone.")
+@click.option("--rebuild", is_flag=True,
+              help="Build a new index of PATHS beside the old one and swap it in "
+                   "(needed after an upgrade changes the index format).")
+@click.option("--jobs", "-j", type=click.IntRange(min=1), default=None,
+              help="Worker processes that analyse and write [default: one per CPU].")
+@click.option("--batch-size", type=click.IntRange(min=1), default=DEFAULT_BATCH, show_default=True,
+              help="Articles per commit; a crash loses at most the batches in flight.")
 @click.option("--wait", type=click.FloatRange(min=0), default=0.0, show_default=True,
               help="Seconds to wait for another indexing run to finish.")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
@@ -104,8 +111,9 @@ def open_index(ctx: click.Context) -> SearchIndex:
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar [default: on a terminal].")
 @click.pass_context
-def index_cmd(ctx: click.Context, paths: tuple[str, ...], prune: bool, wait: float,
-              as_json: bool, strict: bool, progress: bool | None) -> None:
+def index_cmd(ctx: click.Context, paths: tuple[str, ...], prune: bool, rebuild: bool,
+              jobs: int | None, batch_size: int, wait: float, as_json: bool, strict: bool,
+              progress: bool | None) -> None:
     """Add new, update changed (and with --prune drop deleted) articles.
 
     PATHS are files or folders (searched recursively) of .txt, .json, .jsonl,
@@ -120,16 +128,23 @@ def index_cmd(ctx: click.Context, paths: tuple[str, ...], prune: bool, wait: flo
         if not DEFAULT_DATA.is_dir():
             raise click.UsageError("no PATHS given and the bundled index_data/ folder is not there")
         paths = (str(DEFAULT_DATA),)
-    with handled():
-        index = SearchIndex.create_or_open(ctx.obj)
+    if "-" in paths and len(paths) > 1:
+        raise click.UsageError('"-" (stdin) cannot be combined with other paths')
+    if rebuild and paths == ("-",):
+        raise click.UsageError("--rebuild needs files or folders (stdin cannot be read twice)")
     show = sys.stderr.isatty() if progress is None else progress
-    with progress_bar(show) as tick, handled():
-        if paths == ("-",):
-            report = index.index_stream(sys.stdin.buffer, progress=tick, wait=wait)
-        else:
-            if "-" in paths:
-                raise click.UsageError('"-" (stdin) cannot be combined with other paths')
-            report = index.index_paths(paths, prune=prune, progress=tick, wait=wait)
+    options: dict[str, Any] = dict(wait=wait, jobs=jobs, batch_size=batch_size)
+    if rebuild:
+        with progress_bar(show) as tick, handled():
+            report = SearchIndex.rebuild(ctx.obj, paths, progress=tick, **options)
+    else:
+        with handled():
+            index = SearchIndex.create_or_open(ctx.obj)
+        with progress_bar(show) as tick, handled():
+            if paths == ("-",):
+                report = index.index_stream(sys.stdin.buffer, progress=tick, **options)
+            else:
+                report = index.index_paths(paths, prune=prune, progress=tick, **options)
     print_report(report, as_json)
     missing = any(s.line is None and "no such file" in s.reason for s in report.skipped)
     nothing = report.skipped and not (report.added or report.updated or report.unchanged)
@@ -169,7 +184,8 @@ QUERY_HELP = """Search the index.
 \b
 Query language:
   harga beras          all words must match (up to 4 words, any inflected
-                       form); longer text matches any word, best matches first
+                       form; if none has all, most of them); longer text
+                       matches any word, best matches first
   "suku bunga"         a phrase (stopwords inside quotes count)
   -impor  NOT impor    exclude a word, a "phrase" or a ( group )
   beras OR jagung      either; OR binds tighter than AND and spaces:
@@ -365,6 +381,67 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
     click.echo("sources:")
     for name, count in list(stats.sources.items())[:20]:
         click.echo(f"  {count:>7}  {name}")
+
+
+# -- check / optimize / delete -------------------------------------------------------------
+@cli.command("check")
+@click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
+@click.pass_context
+def check_cmd(ctx: click.Context, as_json: bool) -> None:
+    """Verify the index: every segment, stored document, id and cache entry.
+
+    Prints each problem with the command that fixes it. Exit status 1 when a
+    problem was found (warnings alone exit 0). Changes nothing.
+    """
+    index = open_index(ctx)
+    with handled():
+        report = index.check()
+    if as_json:
+        emit_json(report.to_dict())
+    else:
+        for problem in report.problems:
+            click.echo(f"problem: {problem.message}\n  fix: {problem.fix}", err=True)
+        for warning in report.warnings:
+            click.echo(f"warning: {warning.message}\n  fix: {warning.fix}", err=True)
+        verdict = "ok" if report.ok else f"{len(report.problems)} problem(s)"
+        click.echo(f"{verdict}: {report.documents} documents in {report.segments} segment(s) "
+                   f"(generation {report.generation})")
+    if not report.ok:
+        sys.exit(1)
+
+
+@cli.command("optimize")
+@click.option("--wait", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Seconds to wait for another indexing run to finish.")
+@click.pass_context
+def optimize_cmd(ctx: click.Context, wait: float) -> None:
+    """Merge all segments into one, dropping deleted documents (faster searches)."""
+    index = open_index(ctx)
+    with handled():
+        before, after = index.optimize(wait=wait)
+    click.echo(f"merged {before} segment(s) into {after}; {len(index)} documents")
+
+
+@cli.command("delete")
+@click.argument("ids", nargs=-1, required=True)
+@click.option("--wait", type=click.FloatRange(min=0), default=0.0, show_default=True,
+              help="Seconds to wait for another indexing run to finish.")
+@click.pass_context
+def delete_cmd(ctx: click.Context, ids: tuple[str, ...], wait: float) -> None:
+    """Delete the articles with these IDS (one commit).
+
+    Exit status 1 when none of the ids is in the index. A deleted article comes
+    back if its file is indexed again.
+    """
+    index = open_index(ctx)
+    with handled():
+        found = index.delete_ids(ids, wait=wait)
+    missing = [i for i in dict.fromkeys(ids) if i not in set(found)]
+    click.echo(f"deleted {len(found)}")
+    if missing:
+        click.echo(f"not in the index: {', '.join(missing)}", err=True)
+    if not found:
+        sys.exit(1)
 
 
 @cli.command("analyze")

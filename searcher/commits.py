@@ -85,12 +85,13 @@ class IndexWriter:
         self.generation: int = toc.generation
         self.segments: list[Segment] = list(toc.segments)
         self._locations: dict[str, tuple[Segment, int]] | None = None
+        self.duplicates: dict[str, list[tuple[Segment, int]]] = {}
         self.closed = False
 
     @classmethod
     def open(cls, ix: FileIndex, folder: Path, *, timeout: float = 0.0) -> IndexWriter:
         """Take the write lock (waiting up to ``timeout`` s), then clean up after a crashed run."""
-        lock = acquire_write_lock(ix, folder, timeout=timeout)
+        lock = acquire_write_lock(folder, timeout=timeout, indexname=ix.indexname)
         try:
             writer = cls(ix, folder, lock)
             writer.clean_orphans()
@@ -112,27 +113,41 @@ class IndexWriter:
             self.lock.release()
 
     # -- reading the current state ---------------------------------------------------
+    def load_columns(self, names: tuple[str, ...] = ()) -> dict[str, tuple]:  # type: ignore[type-arg]
+        """``id → (values of the columns `names`)`` of every live document.
+
+        Also learns where each document lives, for :meth:`delete_ids`.
+        """
+        where: dict[str, tuple[Segment, int]] = {}
+        values: dict[str, tuple] = {}  # type: ignore[type-arg]
+        self.duplicates: dict[str, list[tuple[Segment, int]]] = {}
+        for seg in self.segments:
+            if seg.doc_count() == 0:
+                continue
+            reader = SegmentReader(self.storage, self.schema, seg)
+            try:
+                ids = reader.column_reader("id")
+                cols = [reader.column_reader(n) for n in names]
+                deleted = set(seg.deleted_docs())
+                for docnum in range(seg.doc_count_all()):
+                    if docnum in deleted:
+                        continue
+                    doc_id = ids[docnum]
+                    if doc_id in where:  # should never happen; deleting the id deletes all
+                        self.duplicates.setdefault(doc_id, []).append(where[doc_id])
+                    where[doc_id] = (seg, docnum)
+                    values[doc_id] = tuple(c[docnum] for c in cols)
+            finally:
+                reader.close()
+        self._locations = where
+        return values
+
     def locations(self) -> dict[str, tuple[Segment, int]]:
         """``id → (segment, document number)`` of every live document."""
         if self._locations is None:
-            found: dict[str, tuple[Segment, int]] = {}
-            for seg in self.segments:
-                self._read_ids(seg, found)
-            self._locations = found
+            self.load_columns()
+        assert self._locations is not None
         return self._locations
-
-    def _read_ids(self, seg: Segment, into: dict[str, tuple[Segment, int]]) -> None:
-        reader = SegmentReader(self.storage, self.schema, seg)
-        try:
-            if seg.doc_count_all() == 0:
-                return
-            ids = reader.column_reader("id")
-            deleted = set(seg.deleted_docs())
-            for docnum in range(seg.doc_count_all()):
-                if docnum not in deleted:
-                    into[ids[docnum]] = (seg, docnum)
-        finally:
-            reader.close()
 
     def doc_count(self) -> int:
         return sum(seg.doc_count() for seg in self.segments)
@@ -145,14 +160,10 @@ class IndexWriter:
         for doc_id in ids:
             loc = where.pop(doc_id, None)
             if loc is not None:
-                loc[0].delete_document(loc[1])
+                for seg, docnum in [loc, *self.duplicates.pop(doc_id, ())]:
+                    seg.delete_document(docnum)
                 found.append(doc_id)
         return found
-
-    def delete_in(self, segment: Segment, docnums: Iterable[int]) -> None:
-        """Mark documents of a segment (new or old) deleted."""
-        for docnum in docnums:
-            segment.delete_document(docnum)
 
     def commit(self, new_segments: Sequence[Segment] = (), *, merge: bool = True,
                new_ids: Sequence[Sequence[str]] = ()) -> None:
@@ -170,15 +181,22 @@ class IndexWriter:
                 for docnum, doc_id in enumerate(ids):
                     if not seg.is_deleted(docnum):
                         self._locations[doc_id] = (seg, docnum)
-        if merge and len(segments) > MAX_SEGMENTS:
-            from searcher.merging import plan_merge
-            segments = self._merge(segments, plan_merge(segments, MAX_SEGMENTS))
-        self._write(segments, old)
+        from searcher.indexing import write_errors
+
+        with write_errors(self.folder):
+            if merge and len(segments) > MAX_SEGMENTS:
+                from searcher.merging import plan_merge
+                segments = self._merge(segments, plan_merge(segments, MAX_SEGMENTS))
+            self._write(segments, old)
 
     def optimize(self) -> None:
         """Merge all segments into one, dropping deleted documents."""
+        from searcher.indexing import write_errors
+
         if len(self.segments) > 1 or any(s.has_deletions() for s in self.segments):
-            self._write(self._merge(list(self.segments), list(self.segments)), list(self.segments))
+            with write_errors(self.folder):
+                self._write(self._merge(list(self.segments), list(self.segments)),
+                            list(self.segments))
 
     def _merge(self, segments: list[Segment], chosen: list[Segment]) -> list[Segment]:
         from searcher.merging import merge_segments
@@ -195,19 +213,21 @@ class IndexWriter:
         return keep
 
     def _write(self, segments: list[Segment], old: list[Segment]) -> None:
+        """Commit ``segments`` as the next generation; ``old`` are the current ones."""
+        old_ids = {s.segment_id() for s in old}
+        fsync_dir(self.folder)  # new segment files are on disk before a TOC names them
         generation = self.generation + 1
         write_toc(self.folder, self.indexname, self.schema, segments, generation)
         previous = self.generation
         self.generation = generation
         self.segments = segments
         live = {s.segment_id() for s in segments}
-        gone = [s for s in old if s.segment_id() not in live]
-        self._remove_files(previous, gone)
+        self._remove_files(previous, [i for i in old_ids if i not in live])
 
-    def _remove_files(self, previous: int, gone: list[Segment]) -> None:
-        """Delete the previous TOC and the files of segments no TOC names now."""
+    def _remove_files(self, previous: int, gone: list[str]) -> None:
+        """Delete the previous TOC and the files of segments (by id) no TOC names now."""
         names = [TOC._filename(self.indexname, previous)]
-        prefixes = tuple(f"{s.segment_id()}." for s in gone)
+        prefixes = tuple(f"{sid}." for sid in gone)
         if prefixes:
             names += [n for n in os.listdir(self.folder) if n.startswith(prefixes)]
         for name in names:

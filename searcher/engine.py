@@ -34,7 +34,7 @@ from searcher.article import Article
 from searcher.errors import ArticleNotFoundError
 from searcher.index import create_whoosh, default_index_path, open_or_create_whoosh, open_whoosh, read_meta
 from searcher.indexing import DEFAULT_BATCH, Indexer, IndexReport, ProgressFn
-from searcher.locking import open_writer
+from searcher.parallel import default_jobs
 from searcher.facets import count_facets
 from searcher.query import parse
 from searcher.results import Hit, IndexStats, SearchResults
@@ -43,6 +43,7 @@ from searcher.snippets import make_snippet
 from searcher.suggest import suggest
 
 if TYPE_CHECKING:  # numpy-based, imported on the first search
+    from searcher.maintenance import CheckReport
     from searcher.ranking.params import RankingParams
     from searcher.ranking.view import IndexView
 
@@ -86,8 +87,12 @@ class SearchIndex:
             s = self._ix.searcher(weighting=_scoring())
             self._local.searcher = s
         elif not s.up_to_date():
-            s = s.refresh()
+            # A fresh searcher, not s.refresh(): Whoosh's refresh reuses the reader of
+            # every segment it knows by name, with that segment's old deletions, so the
+            # documents a commit replaced or deleted would stay visible.
+            old, s = s, self._ix.searcher(weighting=_scoring())
             self._local.searcher = s
+            old.close()
         return s
 
     def search(self, query: str, *, limit: int = 10, page: int = 1,
@@ -125,17 +130,17 @@ class SearchIndex:
                       sort=sort, allowed=filter_mask(view, searcher, filt), params=ranking,
                       group_duplicates=group_duplicates, exhaustive=exhaustive)
         hits = []
+        reader = searcher.reader()
         first = (page - 1) * limit + 1
         for i, (docnum, score, dups) in enumerate(zip(ranked.docnums, ranked.scores,
                                                        ranked.duplicates)):
-            fields = searcher.stored_fields(docnum)
-            snippet = (make_snippet(fields.get("body", ""), ranked.terms, exact=ranked.forms)
-                       if highlight else None)
+            fields = view.stored(reader, docnum)
+            snippet = make_snippet(fields.get("body", ""), ranked.terms) if highlight else None
             hits.append(Hit(rank=first + i, id=fields["id"], score=score,
                             title=fields.get("title"), url=fields.get("url"),
                             source=fields.get("source"), date=fields.get("date"),
                             category=fields.get("category"), snippet=snippet,
-                            duplicates=tuple(view.doc_id(searcher, d) for d in dups)))
+                            duplicates=tuple(view.doc_id(reader, d) for d in dups)))
         suggestion = suggest(searcher, query, ranked.total, filter=filt,
                              parse=lambda text: parse(text, searcher.schema, reader=searcher.reader()))
         return SearchResults(query=query, total=ranked.total, page=page, limit=limit, hits=hits,
@@ -211,33 +216,36 @@ class SearchIndex:
                           analyzer_version=meta.analyzer_version)
 
     # -- writing ---------------------------------------------------------------
+    def _indexer(self, wait: float, progress: ProgressFn | None, jobs: int | None,
+                 batch_size: int) -> Indexer:
+        return Indexer(self._ix, self.path, batch_size=batch_size, writer_timeout=wait,
+                       progress=progress, jobs=default_jobs() if jobs is None else jobs)
+
     def index_paths(self, paths: Iterable[str | os.PathLike[str]], *, prune: bool = False,
                     progress: ProgressFn | None = None, wait: float = 0.0,
-                    batch_size: int = DEFAULT_BATCH) -> IndexReport:
-        """Add new, replace changed and (with ``prune``) drop vanished articles from files."""
-        indexer = Indexer(self._ix, self.path, batch_size=batch_size, writer_timeout=wait,
-                          progress=progress)
-        try:
+                    batch_size: int = DEFAULT_BATCH, jobs: int | None = None) -> IndexReport:
+        """Add new, replace changed and (with ``prune``) drop vanished articles from files.
+
+        ``jobs`` worker processes build segments (default: one per CPU); every
+        ``batch_size`` articles are committed, so searches see them as the run goes.
+        Waits up to ``wait`` seconds for another writer, then raises
+        :class:`~searcher.errors.IndexLockedError`.
+        """
+        with self._indexer(wait, progress, jobs, batch_size) as indexer:
             return indexer.index_paths([Path(p) for p in paths], prune=prune)
-        finally:
-            indexer.cancel()
 
     def index_stream(self, stream: IO[bytes] | IO[str], *, name: str = "-",
-                     progress: ProgressFn | None = None, wait: float = 0.0) -> IndexReport:
+                     progress: ProgressFn | None = None, wait: float = 0.0,
+                     batch_size: int = DEFAULT_BATCH, jobs: int | None = None) -> IndexReport:
         """Index JSON Lines read from ``stream``."""
-        indexer = Indexer(self._ix, self.path, writer_timeout=wait, progress=progress)
-        try:
+        with self._indexer(wait, progress, jobs, batch_size) as indexer:
             return indexer.index_stream(stream, name)
-        finally:
-            indexer.cancel()
 
-    def add(self, articles: Iterable[Article], *, wait: float = 0.0) -> IndexReport:
+    def add(self, articles: Iterable[Article], *, wait: float = 0.0,
+            jobs: int | None = None) -> IndexReport:
         """Add or update articles given as :class:`Article` records."""
-        indexer = Indexer(self._ix, self.path, writer_timeout=wait)
-        try:
+        with self._indexer(wait, None, jobs, DEFAULT_BATCH) as indexer:
             return indexer.index_articles(articles)
-        finally:
-            indexer.cancel()
 
     def add_records(self, records: Iterable[Mapping[str, object]], *, name: str = "-",
                     wait: float = 0.0) -> IndexReport:
@@ -264,14 +272,53 @@ class SearchIndex:
 
     def delete(self, ids: Iterable[str], *, wait: float = 0.0) -> int:
         """Delete documents by id; returns how many were deleted."""
-        writer = open_writer(self._ix, self.path, timeout=wait)
-        try:
-            count = sum(int(writer.delete_by_term("id", doc_id)) for doc_id in ids)
-        except BaseException:
-            writer.cancel()
-            raise
-        writer.commit()
-        return count
+        return len(self.delete_ids(ids, wait=wait))
+
+    def delete_ids(self, ids: Iterable[str], *, wait: float = 0.0) -> list[str]:
+        """Delete documents by id in one commit; returns the ids that were found."""
+        from searcher.commits import IndexWriter
+
+        with IndexWriter.open(self._ix, self.path, timeout=wait) as writer:
+            found = writer.delete_ids(dict.fromkeys(ids))
+            if found:
+                writer.commit()
+            return found
+
+    def optimize(self, *, wait: float = 0.0) -> tuple[int, int]:
+        """Merge all segments into one, dropping deleted documents.
+
+        Returns ``(segments before, segments after)``.
+        """
+        from searcher.maintenance import optimize_index
+
+        return optimize_index(self._ix, self.path, wait=wait)
+
+    def check(self) -> CheckReport:
+        """Verify the index (see :func:`searcher.maintenance.check_index`); changes nothing."""
+        from searcher.maintenance import check_index
+
+        return check_index(self.path)
+
+    @staticmethod
+    def rebuild(path: str | os.PathLike[str] | None, paths: Iterable[str | os.PathLike[str]], *,
+                progress: ProgressFn | None = None, wait: float = 0.0,
+                batch_size: int = DEFAULT_BATCH, jobs: int | None = None) -> IndexReport:
+        """Build a new index of ``paths`` beside the one at ``path`` and swap it in atomically.
+
+        Works whatever version built the old index (this is the cure for
+        :class:`~searcher.errors.SchemaMismatchError`). Searches keep using the old
+        index until the swap; an open :class:`SearchIndex` sees the new one afterwards.
+        """
+        from searcher.maintenance import rebuild_index
+
+        target = Path(path) if path is not None else default_index_path()
+        files = [Path(p) for p in paths]
+
+        def build(folder: Path) -> IndexReport:
+            index = SearchIndex(folder)
+            return index.index_paths(files, progress=progress, batch_size=batch_size, jobs=jobs)
+
+        return rebuild_index(target, build, wait=wait)  # type: ignore[return-value]
 
 
 def _filter(since: datetime | None, until: datetime | None, sources: Sequence[str],
@@ -280,7 +327,8 @@ def _filter(since: datetime | None, until: datetime | None, sources: Sequence[st
     if since is not None or until is not None:
         parts.append(wq.DateRange("date", since, until))
     if sources:
-        parts.append(wq.Or([wq.Term("source", s.lower()) for s in sources]))
+        parts.append(wq.Or([wq.Term(f, s.lower()) for s in sources  # a facet value too
+                            for f in ("source", "source_key")]))
     if categories:
         parts.append(wq.Or([wq.Term(f, c.lower()) for c in categories  # a facet value too
                             for f in ("category", "category_key")]))

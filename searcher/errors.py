@@ -43,6 +43,13 @@ class IndexLockedError(SearcherError):
     hint = "Wait for the other indexing run to finish, or pass --wait SECONDS to wait for it."
 
 
+class IndexWriteError(SearcherError):
+    """Writing the index failed (disk full, permissions…); the last commit is intact."""
+
+    hint = ("The index keeps everything committed before the failure. Free disk space or fix "
+            "the permissions, then run the same command again: it continues where it stopped.")
+
+
 class QueryError(SearcherError):
     """A query string that cannot be parsed.
 

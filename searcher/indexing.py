@@ -1,17 +1,33 @@
-"""Adding articles to an index: incremental, batched, idempotent.
+"""Adding articles to an index: incremental, parallel, batched and crash-safe.
 
-An indexing run reads files (see :mod:`searcher.readers`), compares every article's
-content hash with the one stored in the index's ``hash`` column, and
+An indexing run reads files (see :mod:`searcher.readers`) in this process and
+compares every article with what the index holds (the ``hash`` and ``path``
+columns), then
 
 - adds articles whose id is new,
-- replaces articles whose content changed (same id),
-- leaves unchanged articles alone,
-- with ``prune``, removes documents whose file or record is gone.
+- replaces articles whose content (or file) changed, keeping their id,
+- leaves unchanged articles alone (and never reads a file whose size and
+  modification time, then SHA-256, match the last run that indexed it completely),
+- with ``prune``, removes documents whose file or record is gone; without it
+  nothing is ever deleted.
 
-Files whose size and modification time (then content hash) match the previous run
-are not read at all; that record lives in ``files.json`` beside the index and is
-only a cache: losing it costs time, never correctness. Work is committed in batches
-of ``batch_size`` articles, so a crash loses at most the batch in flight.
+The articles to write are cut into batches of ``batch_size``; each batch becomes
+one segment, built in a worker process with ``jobs > 1``
+(:mod:`searcher.parallel`, :mod:`searcher.segments`), and is committed on its own,
+together with the deletion of the versions it replaces (:mod:`searcher.commits`).
+A crash, a kill or a full disk costs at most the batches not yet committed; the
+next run finds their articles new or changed and writes them then.
+
+``files.json`` beside the index records, for each file read completely, its size,
+modification time, SHA-256 and how many documents it gave. It is written only
+after the commit that holds the file's last article, and it is only a cache: an
+entry whose documents are no longer all in the index is ignored.
+
+Example::
+
+    with Indexer(ix, Path("news-index"), jobs=2) as indexer:
+        report = indexer.index_paths(["articles/"], prune=True)
+    print(report.added, report.updated, report.unchanged)
 """
 
 from __future__ import annotations
@@ -20,17 +36,19 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass, field
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from whoosh.index import FileIndex
-from whoosh.writing import IndexWriter
 
 from searcher.article import Article
+from searcher.errors import IndexWriteError
 from searcher.index import atomic_write_text
 from searcher.readers import Skip, discover, read_file, read_stream
 
 FILES_CACHE = "files.json"
+#: Articles per segment (and per commit).
 DEFAULT_BATCH = 5000
 
 ProgressFn = Callable[[int], None]
@@ -49,6 +67,7 @@ class IndexReport:
     files_unchanged: int = 0
     undated: int = 0
     notes: list[str] = field(default_factory=list)
+    commits: int = 0
 
     @property
     def changed(self) -> bool:
@@ -62,11 +81,12 @@ class IndexReport:
             "files_read": self.files_read, "files_unchanged": self.files_unchanged,
             "undated": self.undated,
             "notes": list(self.notes),
+            "commits": self.commits,
         }
 
 
-def document_fields(article: Article) -> dict[str, object]:
-    """The Whoosh fields of one article."""
+def document_fields(article: Article, content_hash: str | None = None) -> dict[str, object]:
+    """The Whoosh fields of one article (``content_hash`` if already computed)."""
     title = article.title or ""
     doc: dict[str, object] = {
         "id": article.id,
@@ -75,7 +95,7 @@ def document_fields(article: Article) -> dict[str, object]:
         "url": article.url,
         "related": list(article.related),
         "path": article.path or "",
-        "hash": article.content_hash().encode("ascii"),
+        "hash": (content_hash or article.content_hash()).encode("ascii"),
     }
     if article.title:
         doc["title"] = article.title
@@ -122,12 +142,19 @@ class FileCache:
         except (OSError, ValueError):
             self.entries = {}
 
-    def unchanged(self, path: Path) -> bool:
-        """Whether ``path`` is as it was when last indexed completely."""
+    def unchanged(self, path: Path, documents: int) -> bool:
+        """Whether ``path`` is as it was when last indexed completely.
+
+        ``documents`` is how many live documents the index holds from the file; an
+        entry recorded with another count is stale (documents were deleted since).
+        """
         entry = self.entries.get(str(path))
-        if not entry:
+        if not entry or entry.get("documents", documents) != documents:
             return False
-        st = path.stat()
+        try:
+            st = path.stat()
+        except OSError:
+            return False
         if entry.get("size") == st.st_size and entry.get("mtime_ns") == st.st_mtime_ns:
             return True
         if entry.get("size") == st.st_size and entry.get("sha256") == file_digest(path):
@@ -135,10 +162,10 @@ class FileCache:
             return True
         return False
 
-    def record(self, path: Path) -> None:
-        st = path.stat()
-        self.entries[str(path)] = {"size": st.st_size, "mtime_ns": st.st_mtime_ns,
-                                   "sha256": file_digest(path)}
+    def record(self, path: Path, documents: int, stat: os.stat_result, digest: str) -> None:
+        """Remember a file read completely (``stat`` and ``digest`` taken before reading it)."""
+        self.entries[str(path)] = {"size": stat.st_size, "mtime_ns": stat.st_mtime_ns,
+                                   "sha256": digest, "documents": documents}
 
     def forget(self, path: str) -> None:
         self.entries.pop(path, None)
@@ -147,176 +174,285 @@ class FileCache:
         atomic_write_text(self.path, json.dumps(self.entries, indent=0, sort_keys=True))
 
 
-def stored_hashes(ix: FileIndex) -> tuple[dict[str, bytes], dict[str, str]]:
-    """``(id → content hash, id → path)`` of every live document, from columns."""
-    hashes: dict[str, bytes] = {}
-    paths: dict[str, str] = {}
-    with ix.reader() as reader:
-        if reader.doc_count() == 0:
-            return hashes, paths
-        ids = reader.column_reader("id")
-        hs = reader.column_reader("hash")
-        ps = reader.column_reader("path")
-        for docnum in reader.all_doc_ids():
-            doc_id = ids[docnum]
-            hashes[doc_id] = hs[docnum]
-            paths[doc_id] = ps[docnum]
-    return hashes, paths
+@dataclass(slots=True)
+class _Pending:
+    """What a batch's commit must do besides adding its segment."""
+
+    replaced: list[str] = field(default_factory=list)
+    files: list[tuple[Path, os.stat_result, str]] = field(default_factory=list)
 
 
 class Indexer:
-    """One indexing run over files, a stream, or articles."""
+    """One indexing run over files, a stream, or articles.
+
+    It holds the index's write lock from construction to :meth:`close` (use it as a
+    context manager). ``jobs`` worker processes build the segments (1: all in this
+    process); ``batch_size`` articles make one segment and one commit.
+    """
 
     def __init__(self, ix: FileIndex, index_dir: Path, *, batch_size: int = DEFAULT_BATCH,
-                 writer_timeout: float = 0.0, progress: ProgressFn | None = None) -> None:
+                 writer_timeout: float = 0.0, progress: ProgressFn | None = None,
+                 jobs: int = 1) -> None:
+        from searcher.commits import IndexWriter
+
         self.ix = ix
-        self.index_dir = index_dir
-        self.batch_size = batch_size
-        self.writer_timeout = writer_timeout
+        self.index_dir = Path(index_dir)
+        self.batch_size = max(1, batch_size)
         self.progress = progress
+        self.jobs = max(1, jobs)
         self.report = IndexReport()
-        self.hashes, self.paths = stored_hashes(ix)
+        self.writer = IndexWriter.open(ix, self.index_dir, timeout=writer_timeout)
+        try:
+            #: id → (content hash, path) of every live document, kept current during the run
+            self.known: dict[str, tuple[bytes, str]] = self.writer.load_columns(("hash", "path"))
+        except BaseException:
+            self.writer.close()
+            raise
+        self.files = FileCache(self.index_dir)
         self.seen: set[str] = set()
-        self._writer: IndexWriter | None = None
-        self._pending = 0
-        self.files = FileCache(index_dir)
-        self._files_done: list[Path] = []
         self._ids_by_path: dict[str, list[str]] | None = None
+        self._batch: list[Article] = []
+        self._hashes: list[str] = []
+        self._seq = 0
+        self._pending: dict[int, _Pending] = {0: _Pending()}
+        self._pool = None
+        self._closed = False
 
-    # -- writing ---------------------------------------------------------------
-    def _get_writer(self) -> IndexWriter:
-        if self._writer is None:
-            from searcher.locking import open_writer
-            self._writer = open_writer(self.ix, self.index_dir, timeout=self.writer_timeout)
-        return self._writer
+    # -- lifecycle ----------------------------------------------------------------------
+    def __enter__(self) -> Indexer:
+        return self
 
-    def _commit(self) -> None:
-        if self._writer is not None:
-            self._writer.commit()
-            self._writer = None
-        for path in self._files_done:
-            self.files.record(path)
-        self._files_done.clear()
-        self.files.save()
-        self._pending = 0
+    def __exit__(self, *exc: object) -> None:
+        self.close()
 
-    def cancel(self) -> None:
-        """Abandon the batch in flight (its articles are picked up by the next run)."""
-        if self._writer is not None:
-            self._writer.cancel()
-            self._writer = None
+    def close(self) -> None:
+        """Stop the workers, drop what was not committed, release the lock."""
+        if self._closed:
+            return
+        self._closed = True
+        try:
+            if self._pool is not None:
+                self._pool.close(cancel=True)
+                self._pool = None
+            self.writer.clean_orphans()  # segments built but not committed
+        finally:
+            self.writer.close()
 
+    cancel = close
+
+    # -- the stream of articles -------------------------------------------------------
     def add_article(self, article: Article) -> None:
-        """Add, replace or skip one article according to its content hash."""
+        """Add, replace or skip one article according to its content hash and path."""
+        report = self.report
         if article.id in self.seen:
-            self.report.skipped.append(Skip(article.path or "-", None,
-                                            f"duplicate id {article.id!r} (first occurrence kept)"))
+            report.skipped.append(Skip(article.path or "-", None,
+                                       f"duplicate id {article.id!r} (first occurrence kept)"))
             return
         self.seen.add(article.id)
         for note in article.notes:
-            self.report.notes.append(f"{article.path or '-'}: {article.id}: {note}")
+            report.notes.append(f"{article.path or '-'}: {article.id}: {note}")
             if note.startswith("unreadable date"):
-                self.report.undated += 1
-        new_hash = article.content_hash().encode("ascii")
-        old_hash = self.hashes.get(article.id)
-        if old_hash == new_hash:
-            self.report.unchanged += 1
+                report.undated += 1
+        digest = article.content_hash()
+        new = (digest.encode("ascii"), article.path or "")
+        old = self.known.get(article.id)
+        if old == new:
+            report.unchanged += 1
         else:
-            writer = self._get_writer()
-            if old_hash is None:
-                writer.add_document(**document_fields(article))
-                self.report.added += 1
+            if old is None:
+                report.added += 1
             else:
-                writer.update_document(**document_fields(article))
-                self.report.updated += 1
-            self.hashes[article.id] = new_hash
-            self.paths[article.id] = article.path or ""
-            self._pending += 1
+                report.updated += 1
+                self._pending[self._seq].replaced.append(article.id)
+            self.known[article.id] = new
+            self._batch.append(article)
+            self._hashes.append(digest)
+            if len(self._batch) >= self.batch_size:
+                self._send(final=False)
         if self.progress is not None:
             self.progress(1)
-        if self._pending >= self.batch_size:
-            self._commit()
 
-    def add_items(self, items: Iterable[Article | Skip]) -> None:
+    def add_items(self, items: Iterable[Article | Skip]) -> int:
+        """Take articles and skips in order; returns how many skips there were."""
+        skips = 0
         for item in items:
             if isinstance(item, Skip):
                 self.report.skipped.append(item)
+                skips += 1
             else:
                 self.add_article(item)
+        return skips
 
-    # -- sources ---------------------------------------------------------------
+    # -- batches ------------------------------------------------------------------------
+    def _send(self, *, final: bool) -> None:
+        """Turn the current batch into a unit: build it here or hand it to the workers."""
+        with write_errors(self.index_dir):
+            self._send_unit(final=final)
+
+    def _send_unit(self, *, final: bool) -> None:
+        from searcher.parallel import Unit, UnitPool, build_unit
+
+        seq = self._seq
+        unit = Unit(seq, self._batch, self._hashes)
+        self._batch, self._hashes = [], []
+        self._seq += 1
+        self._pending[self._seq] = _Pending()
+        if self._pool is None and self.jobs > 1 and not final:
+            self._pool = UnitPool(str(self.index_dir), self.ix.indexname, self.writer.schema,
+                                  self.jobs)
+        if self._pool is None:
+            self._commit(build_unit(str(self.index_dir), self.ix.indexname, self.writer.schema, unit))
+            return
+        for built in self._pool.submit(unit):
+            self._commit(built)
+
+    def _commit(self, built: object) -> None:
+        pending = self._pending.pop(built.seq)  # type: ignore[attr-defined]
+        self.writer.delete_ids(pending.replaced)
+        segment = built.segment  # type: ignore[attr-defined]
+        self.writer.commit([segment] if segment is not None else [],
+                           new_ids=[built.ids] if segment is not None else [])  # type: ignore[attr-defined]
+        self.report.commits += 1
+        self._record_files(pending.files)
+
+    def _record_files(self, files: list[tuple[Path, os.stat_result, str]]) -> None:
+        if not files:
+            return
+        counts: dict[str, int] = {}
+        for _, (_, path) in self.known.items():
+            counts[path] = counts.get(path, 0) + 1
+        for path, stat, digest in files:
+            self.files.record(path, counts.get(str(path), 0), stat, digest)
+        self.files.save()
+
+    def finish(self, doomed: Iterable[str] = ()) -> IndexReport:
+        """Write the last batch, wait for the workers, delete ``doomed`` ids, commit."""
+        with write_errors(self.index_dir):
+            return self._finish(doomed)
+
+    def _finish(self, doomed: Iterable[str]) -> IndexReport:
+        if self._batch:
+            self._send_unit(final=True)
+        if self._pool is not None:
+            for built in self._pool.drain():
+                self._commit(built)
+            self._pool.close()
+            self._pool = None
+        leftover = self._pending.pop(self._seq, _Pending())
+        removed = self.writer.delete_ids(doomed)
+        for doc_id in removed:
+            self.known.pop(doc_id, None)
+        self.report.removed += len(removed)
+        if removed or leftover.replaced:
+            self.writer.delete_ids(leftover.replaced)
+            self.writer.commit()
+            self.report.commits += 1
+        self._record_files(leftover.files)
+        return self.report
+
+    # -- sources ------------------------------------------------------------------------
     def index_paths(self, paths: Iterable[str | Path], *, prune: bool = False) -> IndexReport:
         """Index files and folders; with ``prune``, drop documents whose source is gone."""
         roots = [Path(p).resolve() for p in paths]
-        files: list[Path] = []
-        for item in discover(roots):
-            if isinstance(item, Skip):
-                self.report.skipped.append(item)
-            else:
-                files.append(item)
-        fresh_files: set[str] = set()
-        for path in files:
-            if self.files.unchanged(path):
+        keep_files: set[str] = set()
+        for found in discover(roots):
+            if isinstance(found, Skip):
+                self.report.skipped.append(found)
+                continue
+            path = found
+            documents = len(self._ids_of(str(path)))
+            if self.files.unchanged(path, documents):
                 self.report.files_unchanged += 1
                 self._keep_documents_of(str(path))
                 continue
-            fresh_files.add(str(path))
             self.report.files_read += 1
-            self.add_items(self._with_path(read_file(path), path))
-            self._files_done.append(path)
+            try:
+                before = path.stat()
+                digest = file_digest(path)
+            except OSError as error:
+                self.report.skipped.append(Skip(str(path), None, (error.strerror or str(error)).lower()))
+                keep_files.add(str(path))
+                continue
+            skips = self.add_items(self._with_path(read_file(path), path))
+            if skips:
+                keep_files.add(str(path))  # never prune what a damaged file may still hold
+            try:
+                after = path.stat()
+            except OSError:
+                continue
+            if (after.st_size, after.st_mtime_ns) == (before.st_size, before.st_mtime_ns):
+                self._pending[self._seq].files.append((path, before, digest))
+        doomed: list[str] = []
         if prune:
-            self._prune(roots, fresh_files)
-        self._commit()
+            doomed = self._doomed(roots, keep_files)
+            for name in list(self.files.entries):
+                if not Path(name).exists() and any(_under(name, str(r)) for r in roots):
+                    self.files.forget(name)
+        self.finish(doomed)
+        if prune:
+            self.files.save()
         return self.report
 
     def index_stream(self, stream: object, name: str = "-") -> IndexReport:
         """Index JSON Lines from a stream (stdin)."""
         self.add_items(read_stream(stream, name))  # type: ignore[arg-type]
-        self._commit()
-        return self.report
+        return self.finish()
 
     def index_articles(self, articles: Iterable[Article]) -> IndexReport:
         """Index articles given directly."""
         self.add_items(articles)
-        self._commit()
-        return self.report
+        return self.finish()
 
-    def _with_path(self, items: Iterator[Article | Skip], path: Path) -> Iterator[Article | Skip]:
+    # -- helpers ------------------------------------------------------------------------
+    @staticmethod
+    def _with_path(items: Iterable[Article | Skip], path: Path) -> Iterable[Article | Skip]:
+        name = str(path)
         for item in items:
-            if isinstance(item, Article):
-                if item.path != str(path):
-                    from dataclasses import replace
-                    item = replace(item, path=str(path))
+            if isinstance(item, Article) and item.path != name:
+                item = replace(item, path=name)
             yield item
 
-    def _keep_documents_of(self, path: str) -> None:
+    def _ids_of(self, path: str) -> list[str]:
         if self._ids_by_path is None:
             self._ids_by_path = {}
-            for doc_id, p in self.paths.items():
+            for doc_id, (_, p) in self.known.items():
                 self._ids_by_path.setdefault(p, []).append(doc_id)
-        ids = self._ids_by_path.get(path, [])
+        return self._ids_by_path.get(path, [])
+
+    def _keep_documents_of(self, path: str) -> None:
+        ids = [i for i in self._ids_of(path) if i not in self.seen]
         self.seen.update(ids)
         self.report.unchanged += len(ids)
-        if self.progress is not None:
+        if self.progress is not None and ids:
             self.progress(len(ids))
 
-    def _prune(self, roots: list[Path], fresh_files: set[str]) -> None:
-        """Delete documents under ``roots`` that this run did not see."""
+    def _doomed(self, roots: list[Path], keep_files: set[str]) -> list[str]:
+        """Documents under ``roots`` that this run did not see (their file or record is gone)."""
         root_strs = [str(r) for r in roots]
         doomed = []
-        for doc_id, path in self.paths.items():
-            if doc_id in self.seen or not path:
+        for doc_id, (_, path) in self.known.items():
+            if doc_id in self.seen or not path or path in keep_files:
                 continue
-            under = any(path == r or path.startswith(r.rstrip(os.sep) + os.sep) for r in root_strs)
-            if under:
+            if any(_under(path, r) for r in root_strs):
                 doomed.append(doc_id)
-        if doomed:
-            writer = self._get_writer()
-            for doc_id in doomed:
-                writer.delete_by_term("id", doc_id)
-                self.hashes.pop(doc_id, None)
-                self.paths.pop(doc_id, None)
-            self.report.removed += len(doomed)
-        for path in list(self.files.entries):
-            if path not in fresh_files and not Path(path).exists():
-                self.files.forget(path)
+        return doomed
+
+
+@contextmanager
+def write_errors(folder: Path) -> Iterator[None]:
+    """Turn a failed write (disk full, permissions, a dead worker) into an :class:`IndexWriteError`."""
+    from concurrent.futures.process import BrokenProcessPool
+
+    try:
+        yield
+    except BrokenProcessPool as error:
+        raise IndexWriteError(f"a worker process died while building a segment of {folder} "
+                              f"({error})") from error
+    except OSError as error:
+        where = f" ({error.filename})" if error.filename else ""
+        raise IndexWriteError(f"could not write the index at {folder}: "
+                              f"{error.strerror or error}{where}") from error
+
+
+def _under(path: str, root: str) -> bool:
+    return path == root or path.startswith(root.rstrip(os.sep) + os.sep)

@@ -16,6 +16,7 @@ from datetime import datetime
 from pathlib import Path
 
 from whoosh.index import FileIndex, LockError
+from whoosh.util.filelock import FileLock
 from whoosh.writing import IndexWriter
 
 from searcher.errors import IndexLockedError
@@ -106,14 +107,15 @@ class WriteLock:
         self._lock.release()  # type: ignore[attr-defined]
 
 
-def acquire_write_lock(ix: FileIndex, index_dir: Path, *, timeout: float = 0.0) -> WriteLock:
-    """Take the write lock, waiting up to ``timeout`` seconds.
+def acquire_write_lock(index_dir: Path, *, timeout: float = 0.0,
+                       indexname: str = "MAIN") -> WriteLock:
+    """Take the write lock of the index in ``index_dir``, waiting up to ``timeout`` seconds.
 
     Raises :class:`~searcher.errors.IndexLockedError` naming the holder when the
     lock is still taken after ``timeout``.
     """
     deadline = time.monotonic() + max(timeout, 0.0)
-    lock = ix.lock("WRITELOCK")
+    lock = FileLock(str(Path(index_dir) / f"{indexname}_WRITELOCK"))
     while not lock.acquire(blocking=False):
         if time.monotonic() >= deadline:
             who = holder(index_dir) or "another process"

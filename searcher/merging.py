@@ -30,10 +30,10 @@ from whoosh.codec import whoosh3
 from whoosh.codec.base import Segment
 from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
-from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.util.numeric import byte_to_length
 
-from searcher.segments import _USHORT, _fsync_path, _PostingsWriter, _PrivateTempStorage, _TermPostings
+from searcher.segments import (PostingsWriter, TermIndexWriter, _PrivateTempStorage, fsync_file, no_gc,
+                               remove_segment_files)
 
 __all__ = ["merge_segments", "plan_merge"]
 
@@ -147,6 +147,12 @@ def merge_segments(storage: FileStorage, schema: Schema, indexname: str,
     Returns the new segment (files written and fsynced, not yet in any TOC; ``None``
     when no document is live) and the ids of its documents by number.
     """
+    with no_gc():
+        return _merge(storage, schema, indexname, segments)
+
+
+def _merge(storage: FileStorage, schema: Schema, indexname: str,
+           segments: list[Segment]) -> tuple[Segment | None, list[str]]:
     codec = whoosh3.W3Codec()
     new = codec.new_segment(storage, indexname)
     sources: list[_Source] = []
@@ -164,16 +170,11 @@ def merge_segments(storage: FileStorage, schema: Schema, indexname: str,
         _merge_postings(private, schema, codec, new, sources, lengths)
         new.set_doc_count(base)
         new.create_compound_file(private)
-        _fsync_path(f"{storage.folder}/{new.make_filename(new.COMPOUND_EXT)}")
+        fsync_file(f"{storage.folder}/{new.make_filename(new.COMPOUND_EXT)}")
+        private.temp_storage().destroy()
         return new, ids
     except BaseException:
-        prefix = new.segment_id() + "."
-        for name in storage.list():
-            if name.startswith(prefix):
-                try:
-                    storage.delete_file(name)
-                except OSError:
-                    pass
+        remove_segment_files(storage.folder, new)
         raise
     finally:
         for src in sources:
@@ -251,12 +252,8 @@ def _read_new_ids(schema: Schema, sources: list[_Source]) -> list[str]:
 
 def _merge_postings(storage: FileStorage, schema: Schema, codec: whoosh3.W3Codec, new: Segment,
                     sources: list[_Source], lengths: dict[str, array]) -> None:
-    tifile = new.create_file(storage, whoosh3.W3Codec.TERMS_EXT)
-    postfile = new.create_file(storage, whoosh3.W3Codec.POSTS_EXT)
-    tindex = OrderedHashWriter(tifile)
-    fieldmap: dict[str, int] = {}
-    tindex.extras["fieldmap"] = fieldmap
-    writer = _PostingsWriter(postfile, tindex, codec._blocklimit)
+    terms = TermIndexWriter(new.create_file(storage, whoosh3.W3Codec.TERMS_EXT))
+    postings = PostingsWriter(new.create_file(storage, whoosh3.W3Codec.POSTS_EXT), codec._blocklimit)
     names = sorted({n for src in sources for n in src.terms.indexed_field_names() if n in schema})
     for name in names:
         field = schema[name]
@@ -264,26 +261,22 @@ def _merge_postings(storage: FileStorage, schema: Schema, codec: whoosh3.W3Codec
         flens = lengths.get(name) if field.scorable else None
         streams = [((tbytes, i, info) for tbytes, info in src.field_terms(name))
                    for i, src in enumerate(sources)]
-        prefix = b""
+        prefix = terms.start_field(name)
         current: bytes | None = None
-        post = _TermPostings()
-
-        def flush() -> None:
-            if current is not None and len(post.ids):
-                writer.write_term(prefix + current, post, flens, fixed)
-
+        ids: list[int] = []
+        weights: list[float] = []
+        values: list[bytes] = []
         for tbytes, i, info in heap_merge(*streams):
             if tbytes != current:
-                flush()
+                if ids:
+                    terms.add(prefix + current, postings.write(ids, weights, values, flens, fixed))  # type: ignore[operator]
                 current = tbytes
-                post = _TermPostings()
-                if name not in fieldmap:
-                    fieldmap[name] = len(fieldmap)
-                    prefix = _USHORT.pack(fieldmap[name])
-            ids, weights, values = sources[i].postings(info, fixed)
-            post.ids.extend(ids)
-            post.weights.extend(weights)
-            post.values.extend(values)
-        flush()
-    tindex.close()
-    postfile.close()
+                ids, weights, values = [], [], []
+            more_ids, more_weights, more_values = sources[i].postings(info, fixed)
+            ids += more_ids
+            weights += more_weights
+            values += more_values
+        if ids:
+            terms.add(prefix + current, postings.write(ids, weights, values, flens, fixed))  # type: ignore[operator]
+    postings.close()
+    terms.close()

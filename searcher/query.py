@@ -24,6 +24,10 @@ The language (also in ``searcher search --help`` and the README):
   ``source:``, ``category:`` and ``date:`` are filters: they always apply, also in
   long text.
 
+A query of plain words only (no syntax, :func:`plain_terms`) is ranked by
+:mod:`searcher.ranking` straight from the postings, with the same rules; when no
+document has every word of a short query, it falls back to any of them.
+
 Stopwords are dropped from plain words unless the query has no other words, in
 which case they are searched as words. A query with no words at all (empty, only
 punctuation) parses to :data:`whoosh.query.NullQuery`; :class:`~searcher.SearchIndex`
@@ -46,6 +50,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
+from functools import lru_cache
 
 from whoosh import query as wq
 from whoosh.fields import Schema
@@ -73,7 +78,7 @@ MAX_DEPTH = 32
 MAX_QUERY_CHARS = 20_000
 
 _OPERATORS = ("AND", "OR", "NOT")
-_FIELD_RE = re.compile(r"([A-Za-z]+):")
+_FIELD_RE = re.compile(r"([A-Za-z]+):")  # at the start of a word
 _DAY_RE = re.compile(r"^(\d{4})(?:-(\d{1,2})(?:-(\d{1,2}))?)?$")
 _EDGE_PUNCT_RE = re.compile(r"^[^\w]+|[^\w]+$")
 
@@ -98,22 +103,31 @@ class QueryWord:
 
 
 # -- lexing ------------------------------------------------------------------------
+_LEX_RE = re.compile(r"""
+    (?P<space>\s+)
+  | (?P<paren>[()])
+  | (?P<quote>")
+  | (?P<sign>[-+])(?=[^\W_]|["(])
+  | (?P<word>[^\s()"]+)
+""", re.VERBOSE)
+
+
 def _lex(text: str) -> tuple[list[_Token], list[tuple[str, int]]]:
     """Tokens of ``text`` and the problems found (message, position), already repaired."""
     toks: list[_Token] = []
     problems: list[tuple[str, int]] = []
     i, n = 0, len(text)
+    match = _LEX_RE.match
     while i < n:
-        ch = text[i]
-        if ch.isspace():
+        m = match(text, i)
+        assert m is not None  # the pattern matches any character
+        kind = m.lastgroup
+        if kind == "space":
+            i = m.end()
+        elif kind == "paren":
+            toks.append(_Token("LP" if text[i] == "(" else "RP", text[i], i))
             i += 1
-        elif ch == "(":
-            toks.append(_Token("LP", ch, i))
-            i += 1
-        elif ch == ")":
-            toks.append(_Token("RP", ch, i))
-            i += 1
-        elif ch == '"':
+        elif kind == "quote":
             close = text.find('"', i + 1)
             if close < 0:
                 problems.append(('unbalanced quote: this " is never closed', i))
@@ -121,37 +135,33 @@ def _lex(text: str) -> tuple[list[_Token], list[tuple[str, int]]]:
             else:
                 toks.append(_Token("PHRASE", text[i + 1:close], i))
                 i = close + 1
-        elif ch in "-+" and i + 1 < n and (text[i + 1].isalnum() or text[i + 1] in '"('):
-            toks.append(_Token("MINUS" if ch == "-" else "PLUS", ch, i))
+        elif kind == "sign":
+            toks.append(_Token("MINUS" if text[i] == "-" else "PLUS", text[i], i))
             i += 1
         else:
-            m = _FIELD_RE.match(text, i)
-            name = m.group(1).lower() if m else ""
-            if m and (name in QUERY_FIELDS or name == "date"):
-                after = m.end()
-                if after >= n or text[after].isspace() or text[after] == ")":
-                    problems.append((f"{m.group(0)} needs a value right after the colon "
-                                     f"(e.g. {name}:{'2024-07' if name == 'date' else 'banjir'})", i))
-                    toks.append(_Token("WORD", m.group(1), i))
-                    i = after
-                    continue
-                if name != "date":
-                    toks.append(_Token("FIELD", name, i))
-                    i = after
-                    continue
-            j = i
-            while j < n and not text[j].isspace() and text[j] not in '()"':
-                j += 1
-            word = text[i:j]
-            if name == "date":
-                toks.append(_Token("DATE", word[m.end() - i:], i))  # type: ignore[union-attr]
+            word = m.group()
+            i = m.end()
+            f = _FIELD_RE.match(word)
+            name = f.group(1).lower() if f else ""
+            if name in QUERY_FIELDS or name == "date":
+                value = word[f.end():]  # type: ignore[union-attr]
+                start = m.start()
+                if not value and (i >= n or text[i] == ")" or text[i].isspace()):
+                    problems.append((f"{f.group(0)} needs a value right after the colon "  # type: ignore[union-attr]
+                                     f"(e.g. {name}:{'2024-07' if name == 'date' else 'banjir'})",
+                                     start))
+                    toks.append(_Token("WORD", f.group(1), start))  # type: ignore[union-attr]
+                elif name == "date":
+                    toks.append(_Token("DATE", value, start))
+                else:
+                    toks.append(_Token("FIELD", name, start))
+                    i = start + f.end()  # type: ignore[union-attr]  # the value is lexed on its own
             elif word in _OPERATORS:
-                toks.append(_Token(word, word, i))
+                toks.append(_Token(word, word, m.start()))
             elif len(word) > 1 and word.endswith("*"):
-                toks.append(_Token("PREFIX", word[:-1], i))
+                toks.append(_Token("PREFIX", word[:-1], m.start()))
             else:
-                toks.append(_Token("WORD", word, i))
-            i = j
+                toks.append(_Token("WORD", word, m.start()))
     return toks, problems
 
 
@@ -169,12 +179,6 @@ def _positive_text_tokens(toks: list[_Token]) -> Iterable[_Token]:
             if prev not in ("MINUS", "NOT"):
                 yield tok
         field = None
-
-
-def content_words(text: str) -> list[str]:
-    """The non-stopword words of ``text`` (surface forms)."""
-    analyzer = default_analyzer()
-    return [t.text for t in analyzer.analyze(text) if not t.stopword]
 
 
 def query_words(text: str) -> list[QueryWord]:
@@ -230,7 +234,25 @@ def plain_terms(text: str) -> list[AnalyzedToken] | None:
 
 
 def _tokens(text: str) -> list[tuple[str, int, int]]:
-    return [(t.text, t.start, t.end) for t in default_analyzer().analyze(text)]
+    return [(t.text, t.start, t.end) for t in _analyze(text)]
+
+
+@lru_cache(maxsize=8192)
+def _analyze(text: str) -> tuple[AnalyzedToken, ...]:
+    """The analysis of one word or phrase of a query (cached: queries repeat)."""
+    return tuple(default_analyzer().analyze(text))
+
+
+def _unique(qs: list[wq.Query]) -> list[wq.Query]:
+    """``qs`` without repeats (by their text: Whoosh's own equality is slow on groups)."""
+    seen: set[str] = set()
+    out = []
+    for q in qs:
+        key = f"{type(q).__name__}:{q}"
+        if key not in seen:
+            seen.add(key)
+            out.append(q)
+    return out
 
 
 # -- parsing -----------------------------------------------------------------------
@@ -245,14 +267,13 @@ def parse(text: str, schema: Schema, *, conjunctive: bool | None = None,
     """
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is too long ({len(text)} characters; at most "
-                         f"{MAX_QUERY_CHARS})", query=text[:200], position=MAX_QUERY_CHARS,
+                         f"{MAX_QUERY_CHARS})", query=text, position=None,
                          hint="Search for a shorter passage.")
     toks, problems = _lex(text)
-    analyzer = default_analyzer()
     positive = [t for tok in _positive_text_tokens(toks)
-                for t in analyzer.analyze(tok.text) if tok.kind == "WORD"]
+                for t in _analyze(tok.text) if tok.kind == "WORD"]
     phrase_words = [t for tok in _positive_text_tokens(toks) if tok.kind == "PHRASE"
-                    for t in analyzer.analyze(tok.text)]
+                    for t in _analyze(tok.text)]
     n_content = sum(not t.stopword for t in positive + phrase_words)
     strict = n_content <= AND_MAX_TERMS
     if conjunctive is None:
@@ -263,7 +284,7 @@ def parse(text: str, schema: Schema, *, conjunctive: bool | None = None,
     drop_stops = any(not t.stopword for t in positive)
     q = _Parser(text, toks, schema, reader, strict=strict, conjunctive=conjunctive,
                 drop_stopwords=drop_stops).parse()
-    return wq.NullQuery if q is None else q.normalize()
+    return wq.NullQuery if q is None else q  # built normalised: no empty or one-item groups
 
 
 _Item = tuple[wq.Query | None, int]
@@ -283,6 +304,7 @@ class _Parser:
         self.conjunctive = conjunctive
         self.drop_stopwords = drop_stopwords
         self.analyzer = default_analyzer()
+        self.prefixes: dict[str, list[str]] = {}
 
     # -- helpers ---------------------------------------------------------------------
     def problem(self, message: str, pos: int) -> None:
@@ -403,6 +425,7 @@ class _Parser:
 
     # -- combining -------------------------------------------------------------------
     def group(self, qs: list[wq.Query], conjunctive: bool) -> wq.Query:
+        qs = _unique(qs)  # a repeated clause adds nothing
         if len(qs) == 1:
             return qs[0]
         return wq.And(qs) if conjunctive else wq.Or(qs, scale=OR_SCALE)
@@ -425,6 +448,7 @@ class _Parser:
         if filters:
             base = self.group(filters + ([base] if base is not None else []), True)
         if negated:
+            negated = _unique(negated)
             excluded = negated[0] if len(negated) == 1 else wq.Or(negated)
             base = wq.AndNot(base if base is not None else wq.Every(), excluded)
         return base
@@ -437,9 +461,9 @@ class _Parser:
 
     def word(self, text: str, field: str | None) -> wq.Query | None:
         if field in KEYWORD_FIELDS:
-            return self.keyword(field, text)  # type: ignore[arg-type]
+            return self.keyword(field, text)
         terms: list[str] = []
-        for tok in self.analyzer.analyze(text):
+        for tok in _analyze(text):
             if tok.stopword and self.drop_stopwords and field is None:
                 continue
             term = tok.term if tok.term is not None else self.analyzer.term(tok.text)
@@ -451,7 +475,7 @@ class _Parser:
 
     def phrase(self, text: str, field: str | None) -> wq.Query | None:
         if field in KEYWORD_FIELDS:
-            return self.keyword(field, text)  # type: ignore[arg-type]
+            return self.keyword(field, text)
         terms = self.analyzer.terms(text)
         if not terms:
             return None
@@ -474,7 +498,9 @@ class _Parser:
             qs: list[wq.Query] = [wq.Prefix(f, stem, boost=1.0 if field else FIELD_BOOSTS[f])
                                   for f in fields]
             return qs[0] if len(qs) == 1 else wq.Or(qs)
-        words = expand_prefix(self.reader, stem)
+        words = self.prefixes.get(stem)
+        if words is None:
+            words = self.prefixes[stem] = expand_prefix(self.reader, stem)
         terms = list(dict.fromkeys(self.analyzer.term(w) for w in words))
         if not terms:
             return wq.Prefix("exact", stem)  # matches nothing, and says why

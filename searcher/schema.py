@@ -12,7 +12,7 @@ from whoosh import columns
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
 from searcher.analysis.whoosh_analyzers import IndonesianAnalyzer
-from searcher.ranking.fields import ExactFormsAndPairs
+from searcher.ranking.fields import ExactField
 
 #: Bump when fields or their meaning change.
 SCHEMA_VERSION = 2
@@ -25,8 +25,9 @@ def build_schema() -> Schema:
       - ``id``: the unique document id (see :func:`searcher.readers.article_id`).
       - ``title``, ``body``: stemmed Indonesian text with positions (phrases); stored.
       - ``exact``: unstemmed lower-cased forms of title and body (exact-form signal)
-        and ``"<stem> <stem>"`` pairs of neighbouring content words (proximity signal);
-        see :mod:`searcher.ranking.fields`.
+        and ``"~<stem> <stem>"`` pairs of neighbouring content words (proximity
+        signal); its column is a signature of the text for near-duplicate grouping.
+        See :mod:`searcher.ranking.fields`.
       - ``date``: publication date (DATETIME, so open-ended ranges work); stored.
       - ``month``: ``YYYY-MM`` of the date, for facets.
       - ``source``, ``category``: lower-cased keywords (a publisher's domain is indexed
@@ -39,7 +40,7 @@ def build_schema() -> Schema:
         id=ID(stored=True, unique=True, sortable=True),
         title=TEXT(analyzer=IndonesianAnalyzer(), stored=True, phrase=True, field_boost=1.0),
         body=TEXT(analyzer=IndonesianAnalyzer(), stored=True, phrase=True),
-        exact=TEXT(analyzer=ExactFormsAndPairs(), stored=False, phrase=False),
+        exact=ExactField(),
         date=DATETIME(stored=True, sortable=True),
         month=ID(sortable=True),
         source=KEYWORD(stored=True, lowercase=True, scorable=False),

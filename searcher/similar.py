@@ -2,8 +2,9 @@
 
 The article's most distinctive words — the :data:`MAX_TERMS` terms of its title and
 body with the highest tf-idf (title occurrences count :data:`TITLE_WEIGHT` times) —
-are searched as one OR query through :meth:`SearchIndex.search`, so related
-articles are ranked and given snippets like any search. The article itself and its
+are searched as one query through :meth:`SearchIndex.search` (any of the words,
+articles with more of them first), so related articles are ranked and given
+snippets like any search. The article itself and its
 near-duplicates (the same title, :data:`DUPLICATE_OVERLAP` of the same words, or
 listed in a hit's ``duplicates``) are left out.
 """
@@ -18,6 +19,7 @@ from typing import TYPE_CHECKING
 from whoosh.reading import IndexReader
 
 from searcher.analysis import default_analyzer
+from searcher.query import AND_MAX_TERMS
 from searcher.results import Hit
 
 if TYPE_CHECKING:
@@ -71,9 +73,13 @@ def similar(index: SearchIndex, doc_id: str, limit: int = 10, *, reader: IndexRe
     terms = distinctive_terms(reader, article)
     if not terms:
         return []
-    query = " OR ".join(_quoted(surface) for _, surface in terms)
-    results = index.search(query, limit=limit + SPARE)
-    words = _word_set(article)
+    # lower-cased surface forms are plain words of the query language (never operators,
+    # signs, fields or prefixes): more than AND_MAX_TERMS of them make a long query (any
+    # word, articles with more of them first); fewer are joined with OR to the same end
+    words = [surface for _, surface in terms]
+    query = (" " if len(words) > AND_MAX_TERMS else " OR ").join(words)
+    results = index.search(query, limit=limit + SPARE, exhaustive=True)
+    own_words = _word_set(article)
     title = _title_key(article.title)
     hits: list[Hit] = []
     for hit in results.hits:
@@ -81,19 +87,12 @@ def similar(index: SearchIndex, doc_id: str, limit: int = 10, *, reader: IndexRe
             continue
         if title and _title_key(hit.title) == title:
             continue
-        if _overlap(words, _word_set(index.get(hit.id))) >= DUPLICATE_OVERLAP:
+        if _overlap(own_words, _word_set(index.get(hit.id))) >= DUPLICATE_OVERLAP:
             continue
         hits.append(dataclasses.replace(hit, rank=len(hits) + 1))
         if len(hits) == limit:
             break
     return hits
-
-
-def _quoted(surface: str) -> str:
-    """A surface form as a one-word query (quoted when it could read as syntax)."""
-    if surface.isalnum():
-        return surface
-    return '"' + surface.replace('"', " ") + '"'
 
 
 def _title_key(title: str | None) -> str:

@@ -1,15 +1,16 @@
 """Did you mean: a corrected query when a query finds (almost) nothing.
 
-Each searched word of the query (see :func:`searcher.query.query_words`) is looked
-up on its own. A word that the index knows — its unstemmed form or its stem is in
+Each searched word of a query of up to :data:`MAX_WORDS` words (see
+:func:`searcher.query.query_words`) is looked up on its own. A word that the index knows — its unstemmed form or its stem is in
 at least :data:`TRUSTED_DF` documents — is kept. Any other word is replaced by the
 index word nearest to it: within :data:`MAX_EDITS` edits (one for words of up to
 four letters), sharing the first letter, closest first and then most frequent, and
 at least :data:`MIN_RATIO` times as frequent as the word itself. Candidates come
 from the unstemmed ``exact`` field, so the suggestion is a real word form.
 
-The corrected query is suggested only when it finds more documents than the
-original (same filters). Example: ``kaspersy`` → ``kaspersky``.
+The corrected query is suggested only when the original's words together match
+fewer than :data:`SUGGEST_BELOW` documents and the corrected one matches more
+(same filters). Example: ``kaspersy`` → ``kaspersky``.
 """
 
 from __future__ import annotations
@@ -35,24 +36,39 @@ MAX_EDITS = 2
 MIN_RATIO = 10
 #: Words shorter than this are never corrected.
 MIN_LENGTH = 3
+#: Words longer than this are never corrected (nor are they typos of a real word).
+MAX_LENGTH = 24
+#: Queries with more searched words than this (pasted text) are not corrected.
+MAX_WORDS = 8
 #: Field whose (unstemmed) words are the candidates.
 LEXICON_FIELD = "exact"
 
 
 def suggest(searcher: Searcher, query: str, total: int, *,
             parse: Callable[[str], wq.Query], filter: wq.Query | None = None) -> str | None:
-    """A corrected ``query`` that finds more than ``total`` documents, or ``None``.
+    """A corrected ``query`` that finds more documents, or ``None``.
 
-    ``parse`` turns a query string into a Whoosh query (the search's own parser);
-    ``filter`` is the search's filter, applied to the count of the suggestion.
+    ``total`` is the number of results the search found; ``parse`` turns a query
+    string into a Whoosh query (the search's own parser) and ``filter`` is the
+    search's filter. Documents are counted with the query's own logic (all words of
+    a short query), not the ranking's fallback to any word, so a misspelt word of a
+    two-word query is corrected even when the other word alone finds plenty. Cheap
+    when every word is known: a few term lookups.
     """
-    if total >= SUGGEST_BELOW:
-        return None
     reader = searcher.reader()
     if LEXICON_FIELD not in reader.schema:
         return None
+    words = query_words(query)
+    if len(words) > MAX_WORDS:
+        return None
+    words = [w for w in words if _unknown(reader, w.text)]
+    if not words:
+        return None
+    found = 0 if total == 0 else matching_docnums(searcher, parse(query), filter).size
+    if found >= SUGGEST_BELOW:
+        return None
     edits = []
-    for word in query_words(query):
+    for word in words:
         better = correct(reader, word.text)
         if better is not None:
             edits.append((word.start, word.end, _match_case(better, word.text)))
@@ -65,22 +81,29 @@ def suggest(searcher: Searcher, query: str, total: int, *,
         pos = end
     out.append(query[pos:])
     candidate = "".join(out)
-    found = matching_docnums(searcher, parse(candidate), filter).size
-    return candidate if found > total else None
+    better_found = matching_docnums(searcher, parse(candidate), filter).size
+    return candidate if better_found > found else None
+
+
+def _unknown(reader: IndexReader, surface: str) -> bool:
+    """Whether ``surface`` is a word that could be misspelt and is rare in the index."""
+    analyzer = default_analyzer()
+    word = normalize(surface)
+    if not MIN_LENGTH <= len(word) <= MAX_LENGTH or not word.isalpha() or analyzer.is_stopword(word):
+        return False
+    if reader.doc_frequency(LEXICON_FIELD, word) >= TRUSTED_DF:
+        return False
+    stem = analyzer.term(surface)
+    known = max(reader.doc_frequency("body", stem), reader.doc_frequency("title", stem))
+    return bool(known < TRUSTED_DF)
 
 
 def correct(reader: IndexReader, surface: str) -> str | None:
     """The index word that ``surface`` is a misspelling of, or ``None`` when it is fine."""
-    analyzer = default_analyzer()
+    if not _unknown(reader, surface):
+        return None
     word = normalize(surface)
-    if len(word) < MIN_LENGTH or not word.isalpha() or analyzer.is_stopword(word):
-        return None
     df = reader.doc_frequency(LEXICON_FIELD, word)
-    if df >= TRUSTED_DF:
-        return None
-    stem = analyzer.term(surface)
-    if max(reader.doc_frequency("body", stem), reader.doc_frequency("title", stem)) >= TRUSTED_DF:
-        return None
     need = max(df * MIN_RATIO, 1)
     limit = 1 if len(word) <= 4 else MAX_EDITS
     for dist in range(1, limit + 1):

@@ -64,14 +64,23 @@ def read_only_mini_index(_mini_index_template: Path):
 
 @pytest.fixture(scope="session")
 def query_index(tmp_path_factory: pytest.TempPathFactory):
-    """A read-only index of mini.jsonl plus tests/fixtures/query-extra.jsonl (16 articles):
-    a near-duplicate of a3, categories with parts (News/Nasional, Tajuk Utama), an undated one."""
+    """A read-only index of mini.jsonl plus tests/fixtures/query-extra.jsonl (17 articles):
+    a near-duplicate of a3, categories with parts (News/Nasional, Tajuk Utama), an undated
+    one, and the English word "or"."""
     from searcher import SearchIndex
 
     path = tmp_path_factory.mktemp("query") / "index"
     index = SearchIndex.create_or_open(path)
-    assert index.index_paths([MINI, FIXTURES / "query-extra.jsonl"]).added == 16
+    assert index.index_paths([MINI, FIXTURES / "query-extra.jsonl"]).added == 17
     return index
+
+
+@pytest.fixture(scope="session")
+def web_index_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The web tests' index (tests/live_server.py): mini.jsonl plus 15 articles. Copy it."""
+    from tests.live_server import build_web_index
+
+    return build_web_index(tmp_path_factory.mktemp("web") / "index")
 
 
 def pytest_configure(config: pytest.Config) -> None:

@@ -15,8 +15,6 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
-import pytest
-
 from searcher import Article, SearchIndex
 from searcher.web import ServerSettings, bind, create_app
 
@@ -26,17 +24,33 @@ TOKEN = "test-token-0123456789"
 SLASH_ID = "kompas/2024/banjir-bandang"
 SCRIPT_TITLE = "<script>document.title='pwned';window.__pwned=1;</script> Banjir <b>tebal</b> di Kudus"
 CITIES = ("Semarang", "Demak", "Kudus", "Pati", "Jepara", "Grobogan", "Kendal", "Batang",
-          "Pekalongan", "Tegal", "Brebes", "Rembang", "Blora", "Solo", "Klaten", "Boyolali",
-          "Sragen", "Wonogiri", "Purwodadi", "Ungaran", "Salatiga", "Magelang")
+          "Pekalongan", "Tegal", "Brebes", "Rembang", "Blora")
+#: Sentences of the flood articles; article i takes sentences i, i+3 and i+7 (mod 13), so
+#: no two share more than one and none is a near-duplicate of another.
+SENTENCES = (
+    "Hujan deras mengguyur wilayah itu sejak Minggu malam hingga Senin pagi.",
+    "Petugas BPBD mengerahkan perahu karet untuk mengevakuasi warga lanjut usia.",
+    "Sungai di dekat permukiman meluap setelah tanggulnya jebol sepanjang dua puluh meter.",
+    "Ratusan warga mengungsi ke balai desa dan masjid terdekat.",
+    "Dinas sosial mendirikan dapur umum untuk para pengungsi.",
+    "Akses jalan provinsi terputus sehingga kendaraan dialihkan melalui jalur alternatif.",
+    "Sekolah diliburkan karena ruang kelas tergenang lumpur.",
+    "Petani mengeluhkan sawah yang siap panen terendam air berhari-hari.",
+    "Bupati meninjau lokasi dan menjanjikan perbaikan saluran drainase.",
+    "Listrik di sejumlah kampung dipadamkan demi keselamatan warga.",
+    "Relawan membagikan selimut, makanan siap saji, dan obat-obatan.",
+    "BMKG memperingatkan potensi cuaca ekstrem hingga akhir pekan.",
+    "Warga bergotong royong membersihkan rumah dari sisa lumpur setelah air surut.",
+)
 
 
 def web_articles() -> list[Article]:
     """The articles added to the mini corpus for the web tests."""
+    n = len(SENTENCES)
     articles = [
         Article(id=f"banjir-{i:02d}", title=f"Banjir Merendam {10 * (i + 1)} Rumah di {city}",
-                body=(f"Banjir setinggi {i + 20} sentimeter merendam {10 * (i + 1)} rumah warga di "
-                      f"{city}, Jawa Tengah. Warga mengungsi ke balai desa sementara petugas "
-                      f"BPBD memompa air dari permukiman."),
+                body=" ".join([f"Banjir merendam {10 * (i + 1)} rumah warga di {city}, Jawa Tengah."]
+                              + [SENTENCES[(i + k) % n] for k in (0, 3, 7)]),
                 date=datetime(2024, 1 + i % 12, 1 + i), url=f"https://regional.example.com/banjir-{i}",
                 source="kompas.com" if i % 2 else "detik.com", category="Regional")
         for i, city in enumerate(CITIES)
@@ -61,11 +75,6 @@ def build_web_index(path: Path) -> Path:
     report = index.add(web_articles())
     assert report.added == len(CITIES) + 2
     return path
-
-
-@pytest.fixture(scope="session")
-def web_index_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_web_index(tmp_path_factory.mktemp("web") / "index")
 
 
 def copy_index(template: Path, target: Path) -> Path:

@@ -93,7 +93,7 @@ def test_offsets() -> None:
 _alphabet = st.sampled_from(list("abAB09 .,-'’%$\n\t@/:_()\u00a0\u2011é"))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.text(_alphabet, max_size=40))
 def test_offsets_property(text: str) -> None:
     toks = tokenize(text)
@@ -105,7 +105,7 @@ def test_offsets_property(text: str) -> None:
         assert not any(ch.isspace() for ch in s)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=100, deadline=None)
 @given(st.text(_alphabet, max_size=40))
 def test_analyzer_chunk_cache_agrees_with_tokenizer(text: str) -> None:
     analyzer = Analyzer()

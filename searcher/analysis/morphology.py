@@ -13,15 +13,26 @@ descriptions:
    ``mengonfirmasi → (k)onfirmasi``, ``memukul → (p)ukul``, ``menulis → (t)ulis``,
    ``penyapu → (s)apu``; the lexicon decides between the readings
    (``menyanyi → nyanyi``, not ``sanyi``).
-3. A candidate is kept only when its root is in the lexicon, the prefix/suffix pair is
-   a valid confix (``di-…-an``, ``me-…-an``, ``ke-…-kan``, ``ber-…-i``, ``ter-…-an``,
-   ``se-…-i`` … are not) and the prefixes may nest that way.
-4. Of the valid candidates the cheapest wins: each affix costs 1 (the rarer clitics
-   ``-ku -mu -lah -kah -pun`` 1.5, ``-tah`` 2), so a longer root beats a shorter one
-   with one more affix (``membeli → beli``, not ``bel`` + ``-i``; ``bermasalah →
-   masalah``, not ``masa`` + ``-lah``). Equal costs go to ``-an`` before ``-kan``
-   (``gerakan → gerak``) and then to the better attested root (``memohon → mohon``,
-   ``berupa → rupa``).
+3. A candidate is kept only when its root is in the lexicon (at least 3 letters; when
+   only suffixes were removed, 4 letters and, for ``-an -kan -i``, a root of weight ≥ 10,
+   so ``bali`` is not ``bal`` + ``-i`` nor ``petani`` ``petan`` + ``-i``), the outer
+   prefix and the suffix make a real confix (not ``di-…-an``, ``meN-…-an``,
+   ``ke-…-kan``, ``ber-…-i``, ``ter-…-an``, ``peN-…-kan`` …), ``ke-`` is outermost
+   only in ``ke-…-an``, ``se-`` never is (``sebesar``, ``sejarah`` stay), and the
+   prefixes nest as Indonesian allows (``INNER``: ``di-per-``, ``meN-per-``,
+   ``meN-ber-…-kan``, ``peN-ber-``, ``ter-per-``; ``ber-`` and ``ke-ber-``/``ke-ter-``
+   take no inner prefix, following the UD lemmas: ``keberadaan``, ``berpendapat``).
+4. Of the valid candidates the lowest score wins, score = cost − 0.15 · ln(1 + weight):
+   each affix costs 1 (``-ku -mu -lah -kah -pun`` 1.5, ``-tah`` 2, ``-kan`` 1.01 so
+   that ``gerakan → gerak``; a bare root + ``-kan``/``-i`` 0.65 more; the confixes
+   ``peN-…-an``/``per-…-an`` count once: ``pengawasan → awas``, not ``kawasan``), and
+   weight is how well the root is attested in news (``root-weights.tsv``; scaled down
+   for the rarer readings ``be-``/``te-``/``pe-`` + r-root and ``menge-``). So a longer root
+   beats a shorter one with one more affix (``membeli → beli``, not ``bel`` + ``-i``;
+   ``bermasalah → masalah``), an unattested dictionary entry loses to a common root
+   with one more affix (``pembelian → beli``, not ``belian``), and between readings
+   of equal cost the better attested root wins (``memohon → mohon``, not ``pohon``;
+   ``berupa → rupa``, not ``upa``).
 
 :func:`decompose` returns the winning :class:`Analysis` or ``None``.
 """
@@ -46,12 +57,24 @@ DERIVATIONAL = (("an", 1.0), ("kan", 1.01), ("i", 1.0))  # -an wins a tie with -
 #: a root left by suffixes alone must be this long (``bali`` is not ``bal`` + ``-i``).
 MIN_BARE_ROOT = 4
 
+#: extra cost of a bare root + ``-kan``/``-i`` (an imperative, rare in news) against
+#: a prefixed reading: ``perbankan`` is ``per-`` + ``bank`` + ``-an``, not ``perban`` + ``-kan``.
+BARE_MARKED = 0.65
+
+#: a root left by a bare derivational suffix must be attested this often in news
+#: (``petani`` is not ``petan`` + ``-i``).
+MIN_BARE_WEIGHT = 10
+#: a confix (``ke-…-an``, ``peN-…-an``, ``per-…-an``, ``ber-…-an``) is one affix, not two:
+#: ``pengawasan`` is ``peN-`` + ``awas`` + ``-an``, not ``peN-`` + ``kawasan``.
+CONFIX_KINDS = frozenset({"peN", "pe", "per"})
+CONFIX_DISCOUNT = 1.0
+
 #: how much a well-attested root counts against one more affix (per natural-log unit).
 EVIDENCE = 0.15
 #: readings that are possible but rarer than their alternative: ``be-`` + r-root
 #: (``berupa → rupa``) against ``ber-`` + vowel root (``berekor → ekor``).
 #: ``menge-``/``penge-`` only where the nasal-k reading fails (``mengekang → kekang``).
-LABEL_FACTOR = {"be-": 0.2, "te-": 0.2, "pe-": 0.2, "menge-": 0.01, "penge-": 0.01}
+LABEL_FACTOR = {"be-": 0.5, "te-": 0.5, "pe-": 0.5, "menge-": 0.01, "penge-": 0.01}
 
 #: outermost prefix kind × derivational suffix pairs that are not Indonesian confixes.
 INVALID_CONFIXES = frozenset({
@@ -104,7 +127,7 @@ def suffix_options(word: str) -> list[tuple[str, tuple[str, ...], float, str | N
     """``(stem, suffixes, cost, derivational)`` for every way to peel suffixes, cheapest first."""
     if not word.endswith(_ANY_SUFFIX):
         return [(word, (), 0.0, None)]
-    stage = [(word, (), 0.0)]
+    stage: list[tuple[str, tuple[str, ...], float]] = [(word, (), 0.0)]
     for table in (PARTICLES, POSSESSIVES):
         nxt = list(stage)
         for stem, sufs, cost in stage:
@@ -134,6 +157,7 @@ def _nasal(s: str, kind: str) -> Iterator[tuple[str, str, str]]:
         if t[0] in VOWELS:
             yield kind, name, t
             yield kind, f"{name} (nasal k)", "k" + t
+            yield kind, name, "ng" + t               # mengerikan → ngeri
             if t[0] == "e" and _monosyllabic(t[1:]):
                 yield kind, f"{head}nge-", t[1:]     # mengebom → bom
         elif t[0] in "ghk":
@@ -223,8 +247,9 @@ def prefix_options(s: str) -> Iterator[tuple[str, str, str]]:
 
 
 def _prefix_analyses(s: str, lex: Lexicon, deriv: str | None, outer: str | None,
-                     labels: tuple[str, ...], depth: int
-                     ) -> Iterator[tuple[str, tuple[str, ...]]]:
+                     labels: tuple[str, ...], depth: int, top: str = ""
+                     ) -> Iterator[tuple[str, tuple[str, ...], str]]:
+    """``(root, prefix labels, outermost prefix kind)`` of each valid prefix analysis."""
     for kind, label, rest in prefix_options(s):
         if len(rest) < MIN_ROOT:
             continue
@@ -242,22 +267,26 @@ def _prefix_analyses(s: str, lex: Lexicon, deriv: str | None, outer: str | None,
             if need is not None and deriv != need:
                 continue
         new = labels + (label,)
+        outermost = top or kind
         if rest in lex.roots:
-            yield rest, new
+            yield rest, new, outermost
         if depth + 1 < MAX_PREFIXES:
-            yield from _prefix_analyses(rest, lex, deriv, kind, new, depth + 1)
+            yield from _prefix_analyses(rest, lex, deriv, kind, new, depth + 1, outermost)
 
 
 def _candidates(word: str, lex: Lexicon
                 ) -> Iterator[tuple[str, tuple[str, ...], tuple[str, ...], float]]:
     roots = lex.roots
+    weights = lex.weights
     prefixed = word.startswith(_ANY_PREFIX)
     for stem, sufs, cost, deriv in suffix_options(word):
-        if sufs and len(stem) >= MIN_BARE_ROOT and stem in roots:
-            yield stem, (), sufs, cost
+        if (sufs and len(stem) >= MIN_BARE_ROOT and stem in roots
+                and (deriv is None or weights.get(stem, 0) >= MIN_BARE_WEIGHT)):
+            yield stem, (), sufs, cost + (BARE_MARKED if deriv in ("kan", "i") else 0.0)
         if prefixed:
-            for root, pres in _prefix_analyses(stem, lex, deriv, None, (), 0):
-                yield root, pres, sufs, cost + len(pres)
+            for root, pres, outer in _prefix_analyses(stem, lex, deriv, None, (), 0):
+                confix = CONFIX_DISCOUNT if deriv == "an" and outer in CONFIX_KINDS else 0.0
+                yield root, pres, sufs, cost + len(pres) - confix
 
 
 def analyses(word: str, lex: Lexicon) -> Iterator[Analysis]:
@@ -272,7 +301,7 @@ def score(a: Analysis, lex: Lexicon) -> float:
 
 
 def _score(root: str, prefixes: tuple[str, ...], cost: float, lex: Lexicon) -> float:
-    weight = lex.weights.get(root, 0)
+    weight: float = lex.weights.get(root, 0)
     if weight:
         for label in prefixes:
             weight *= LABEL_FACTOR.get(label, 1.0)
@@ -282,6 +311,8 @@ def _score(root: str, prefixes: tuple[str, ...], cost: float, lex: Lexicon) -> f
 
 def decompose(word: str, lex: Lexicon) -> Analysis | None:
     """The best valid decomposition of ``word`` (see the module docstring)."""
+    if not word.startswith(_ANY_PREFIX) and not word.endswith(_ANY_SUFFIX):
+        return None
     best = None
     best_score = math.inf
     for cand in _candidates(word, lex):

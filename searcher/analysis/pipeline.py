@@ -32,6 +32,8 @@ ANALYZER_VERSION = "2"
 
 #: apostrophe and hyphen look-alikes folded to ASCII in terms.
 _FOLD = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-"})
+#: separators that may surround a word in a chunk (``"(PHK),"``); never part of a token.
+_EDGE = ".,;:!?()[]{}<>\"'\u201c\u201d\u2018\u2019\u00ab\u00bb-\u2010\u2011\u2013\u2014\u2026/\\|*#~^`+=&@"
 #: a cache (surface → term, chunk → tokens) is dropped when it grows past this size.
 CACHE_LIMIT = 1_000_000
 
@@ -100,16 +102,20 @@ class Analyzer:
     def _new_chunk(self, chunk: str) -> Chunk:
         term = self.term
         entry: Chunk
-        if chunk.isalpha():  # one word: no need for the tokenizer
-            entry = term(chunk)
-            self._chunks[chunk] = entry
-            return entry
-        toks = [(term(m.group()), m.start(), m.end())
-                for m in token_pattern(chunk).finditer(chunk)]
-        if len(toks) == 1 and toks[0][1] == 0 and toks[0][2] == len(chunk):
-            entry = toks[0][0]
+        core = chunk.strip(_EDGE)
+        if core.isalpha():  # one word, maybe with punctuation around it: no regex needed
+            if len(core) == len(chunk):
+                entry = term(chunk)
+            else:
+                a = chunk.index(core)
+                entry = ((term(core), a, a + len(core)),)
         else:
-            entry = tuple(toks)
+            toks = [(term(m.group()), m.start(), m.end())
+                    for m in token_pattern(chunk).finditer(chunk)]
+            if len(toks) == 1 and toks[0][1] == 0 and toks[0][2] == len(chunk):
+                entry = toks[0][0]
+            else:
+                entry = tuple(toks)
         if len(self._chunks) >= CACHE_LIMIT:
             self._chunks.clear()
         self._chunks[chunk] = entry
@@ -141,8 +147,8 @@ class Analyzer:
             if entry is None:
                 entry = new(chunk)
             n = len(chunk)
-            if entry.__class__ is str:
-                append((entry, pos, pos + n))  # type: ignore[arg-type]
+            if isinstance(entry, str):
+                append((entry, pos, pos + n))
             else:
                 for term, a, b in entry:
                     append((term, pos + a, pos + b))
@@ -166,8 +172,8 @@ class Analyzer:
             entry = get(chunk)
             if entry is None:
                 entry = new(chunk)
-            if entry.__class__ is str:
-                append(entry)  # type: ignore[arg-type]
+            if isinstance(entry, str):
+                append(entry)
             else:
                 for term, _, _ in entry:
                     append(term)

@@ -32,7 +32,9 @@ Results are cached per word, so each distinct form is analysed once.
 from __future__ import annotations
 
 import re
+import sys
 from collections.abc import Collection
+from typing import Any
 
 from searcher.analysis.lexicon import Lexicon, default_lexicon
 from searcher.analysis.morphology import decompose
@@ -43,6 +45,7 @@ SYMBOLS = {"%": "persen", "$": "dolar", "\u20ac": "euro"}
 #: ``ke-`` + numeral is an ordinal (``ketiga``, ``kedelapan``), not a ``ke-…-an`` noun.
 NUMERALS = frozenset({"satu", "dua", "tiga", "empat", "lima", "enam", "tujuh", "delapan",
                       "sembilan", "sepuluh", "sebelas", "seratus", "seribu", "sejuta"})
+_CLITICS = ("pun", "lah", "kah", "nya")
 #: clitics written after a hyphen: ``ransomware-nya``, ``dia-lah``.
 HYPHEN_CLITICS = frozenset({"nya", "lah", "kah", "pun", "ku", "mu"})
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -91,7 +94,7 @@ class IndonesianStemmer:
         self._protected = frozenset(protected)
         self._names = frozenset(names) if names is not None else self._lex.names
         self._fallback = fallback
-        self._snowball = None
+        self._snowball: Any = None
         self._cache: dict[str, tuple[str, str]] = {}
 
     @property
@@ -114,7 +117,8 @@ class IndonesianStemmer:
         return hit
 
     def _remember(self, word: str) -> tuple[str, str]:
-        hit = self._analyse(word)
+        root, rule = self._analyse(word)
+        hit = (root, sys.intern(rule))
         if len(self._cache) >= CACHE_LIMIT:
             self._cache.clear()
         self._cache[word] = hit
@@ -143,9 +147,10 @@ class IndonesianStemmer:
             root = lex.canonical(found.root)
             rule = found.rule if root == found.root else f"{found.rule} + variant"
             return root, rule
-        for clitic in ("pun", "lah", "kah", "nya"):  # diapun → dia, itulah → itu
-            if word.endswith(clitic) and word[: -len(clitic)] in self._protected:
-                return word[: -len(clitic)], f"suffix -{clitic}"
+        if word.endswith(_CLITICS):  # diapun → dia, itulah → itu
+            for clitic in _CLITICS:
+                if word.endswith(clitic) and word[: -len(clitic)] in self._protected:
+                    return word[: -len(clitic)], f"suffix -{clitic}"
         return self._fallback_stem(word)
 
     def _non_alpha(self, word: str) -> tuple[str, str]:

@@ -2,15 +2,16 @@
 
 The same wire story is often published by several outlets with a different
 dateline, byline or closing line. Among the ranked hits, a document is grouped
-under an earlier (better ranked) one when their bodies are near-identical:
+under an earlier (better ranked) one when their texts are near-identical:
 
-1. a cheap pre-check from arrays already in memory: body lengths within
-   :data:`LENGTH_RATIO` of each other and query scores within :data:`SCORE_RATIO`
-   (near-identical texts score nearly the same for any query);
-2. the fingerprint test, only for pairs that pass: the sets of word 3-shingles
-   (lower-cased word forms of the body) share at least :data:`CONTAINMENT` of the
-   smaller set. Fingerprints are computed from the stored body on first use and
-   kept per index generation.
+1. **candidates** from the signatures in memory (the ``exact`` field's column, see
+   :func:`searcher.ranking.fields.signature`: the 8 smallest hashes of the text's
+   word 4-shingles): two documents sharing at least :data:`SHARED_MIN` of the 8
+   values. For texts with resemblance *r* each value is shared with probability
+   about *r*, so near-identical texts almost always qualify and unrelated ones
+   practically never; this costs a few array comparisons per page;
+2. **confirmation** for candidate pairs only: the sets of word 3-shingles of the
+   stored bodies share at least :data:`CONTAINMENT` of the smaller set.
 
 The best-ranked document of a group is the hit shown; the others are listed in
 :attr:`searcher.results.Hit.duplicates` (ids, in rank order) and stay reachable
@@ -25,24 +26,20 @@ from collections.abc import Sequence
 import numpy as np
 from whoosh.searching import Searcher
 
-from searcher.analysis import default_analyzer
 from searcher.ranking.view import IndexView
 
-LENGTH_RATIO = 0.8
-SCORE_RATIO = 0.85
+SHARED_MIN = 3
 CONTAINMENT = 0.8
 SHINGLE = 3
-#: a hit is compared with at most this many group leaders ranked above it
-MAX_COMPARISONS = 50
 
 _fingerprints: dict[tuple, frozenset[int]] = {}
 _lock = threading.Lock()
-_MAX_FINGERPRINTS = 50_000
+_MAX_FINGERPRINTS = 20_000
 
 
 def fingerprint(text: str) -> frozenset[int]:
-    """Hashes of the word 3-shingles of ``text`` (lower-cased word forms)."""
-    words = default_analyzer().exact_terms(text)
+    """Hashes of the word 3-shingles of ``text`` (lower-cased, split at whitespace)."""
+    words = text.lower().split()
     if len(words) < SHINGLE:
         return frozenset({hash(tuple(words))})
     return frozenset(hash(t) for t in zip(words, words[1:], words[2:]))
@@ -62,13 +59,12 @@ class DuplicateFinder:
     def __init__(self, view: IndexView, searcher: Searcher) -> None:
         self.view = view
         self.searcher = searcher
-        self.lengths = view.lengths["body"]
 
     def fingerprint(self, docnum: int) -> frozenset[int]:
         key = (self.view.key, docnum)
         got = _fingerprints.get(key)
         if got is None:
-            fields = self.searcher.stored_fields(docnum)
+            fields = self.view.stored(self.searcher.reader(), docnum)
             got = fingerprint(fields.get("body") or "")
             with _lock:
                 if len(_fingerprints) >= _MAX_FINGERPRINTS:
@@ -76,23 +72,27 @@ class DuplicateFinder:
                 _fingerprints[key] = got
         return got
 
+    def candidates(self, docnums: np.ndarray) -> np.ndarray:
+        """``m × m`` boolean upper triangle: pairs whose signatures share enough values."""
+        sig = self.view.signatures[docnums]
+        shared = (sig[:, None, :, None] == sig[None, :, None, :]).any(axis=3).sum(axis=2)
+        ok = shared >= SHARED_MIN
+        ok &= sig.any(axis=1)[:, None]
+        return np.triu(ok, 1)
+
     def group(self, ids: np.ndarray, scores: np.ndarray, order: Sequence[int]) -> list[list[int]]:
         """Groups of positions into ``ids`` in ``order``; each group's first is its leader."""
         pos = np.asarray(order, dtype=np.int64)
         m = len(pos)
         if m < 2:
             return [[int(i)] for i in pos]
-        lengths = self.lengths[ids[pos]]
-        sc = scores[pos]
-        maybe = (np.minimum.outer(lengths, lengths) >= LENGTH_RATIO * np.maximum.outer(lengths, lengths))
-        maybe &= np.minimum.outer(sc, sc) >= SCORE_RATIO * np.maximum.outer(sc, sc)
-        maybe = np.triu(maybe, 1)
+        maybe = self.candidates(ids[pos])
         if not maybe.any():
             return [[int(i)] for i in pos]
         leader_of = list(range(m))
-        groups: dict[int, list[int]] = {}
-        for j in range(m):
-            for i in np.flatnonzero(maybe[:j, j])[-MAX_COMPARISONS:]:
+        for j in np.flatnonzero(maybe.any(axis=0)):
+            j = int(j)
+            for i in np.flatnonzero(maybe[:j, j]):
                 i = int(i)
                 if leader_of[i] != i:
                     continue
@@ -100,5 +100,7 @@ class DuplicateFinder:
                                self.fingerprint(int(ids[pos[j]]))) >= CONTAINMENT:
                     leader_of[j] = i
                     break
+        groups: dict[int, list[int]] = {}
+        for j in range(m):
             groups.setdefault(leader_of[j], []).append(int(pos[j]))
         return [groups[k] for k in sorted(groups)]

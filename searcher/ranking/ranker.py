@@ -101,9 +101,12 @@ def rank(view: IndexView, searcher: Searcher, text: str, *, start: int, stop: in
         q, n_words, forms = plain
         conjunctive = n_words <= p.and_max_terms
         need = len(q.stems) if conjunctive else 1
-        scored = score_query(view, reader, q, p, need=need, allowed=allowed)
+        depth = max(int(p.rerank_depth), 2 * stop)
+        scored = score_query(view, reader, q, p, need=need, allowed=allowed,
+                             prune=not exhaustive, depth=depth)
         if conjunctive and need > 1 and len(scored.ids) == 0:
-            scored = score_query(view, reader, q, p, need=1, allowed=allowed)
+            scored = score_query(view, reader, q, p, need=1, allowed=allowed,
+                                 prune=not exhaustive, depth=depth)
         terms = set(q.stems)
     elif plain is not None:
         scored, terms = None, set()
@@ -148,6 +151,8 @@ def rank(view: IndexView, searcher: Searcher, text: str, *, start: int, stop: in
 def _order(view: IndexView, reader, scored: Scored, sort: str, k: int | None) -> np.ndarray:
     """Positions into ``scored`` in result order (only the first ``k`` when given)."""
     ids, scores = scored.ids, scored.scores
+    if sort == "relevance" and scored.tier is not None:
+        return np.lexsort((ids, -scores, scored.tier))[:k]
     if sort == "relevance":
         if k is not None and len(ids) > k:
             kth = -np.partition(-scores, k - 1)[k - 1]

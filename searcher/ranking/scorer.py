@@ -75,6 +75,8 @@ class Scored:
     counts: np.ndarray
     #: stems that occur in no live document
     missing: tuple[str, ...] = ()
+    #: with pruning: 0 for candidates scored in full, 1 for the rest (ranked after)
+    tier: np.ndarray | None = None
 
 
 def idf(n: int, df: int | np.ndarray) -> float | np.ndarray:
@@ -109,12 +111,18 @@ def query_weight(count: int) -> float:
 
 def score_query(view: IndexView, reader: IndexReader, q: QueryTerms, p: RankingParams, *,
                 need: int = 1, allowed: np.ndarray | None = None,
-                coordinate: bool = True) -> Scored:
+                coordinate: bool = True, prune: bool = False, depth: int = 100) -> Scored:
     """Score every live document containing at least ``need`` distinct query stems.
 
     ``allowed`` (a boolean array over global docnums) restricts the candidates; with
     ``need=0`` the candidates are exactly the allowed documents (a complex query's
     match set), scored by whichever terms they contain.
+
+    ``prune`` (long queries only, see :func:`common_stems`): stems in more than
+    ``prune_df`` of the documents neither make candidates nor are scored for every
+    document; they are added to the best ``depth`` candidates only, read from the
+    posting blocks that hold those candidates. The others keep their partial scores
+    and rank after them (``Scored.tier``).
     """
     n_all = view.n_all
     n = max(view.n, 1)
@@ -126,7 +134,12 @@ def score_query(view: IndexView, reader: IndexReader, q: QueryTerms, p: RankingP
     scratch = np.zeros(n_all)
     total_mass = 0.0
     missing = []
+    common = common_stems(view, reader, q, p) if prune and need <= 1 else {}
+    skip_forms = set()
     for stem, qcount in zip(q.stems, q.counts):
+        if stem in common:
+            total_mass += float(idf(n, common[stem]))
+            continue
         b_ids, b_tf = view.postings(reader, "body", stem)
         t_ids, t_tf = view.postings(reader, "title", stem)
         if len(t_ids) == 0:
@@ -148,8 +161,12 @@ def score_query(view: IndexView, reader: IndexReader, q: QueryTerms, p: RankingP
         score[ids] += (w * query_weight(qcount)) * tfn * (k1 + 1) / (k1 + tfn)
         mass[ids] += w
         count[ids] += 1
+    if common:
+        skip_forms = {f for f in q.forms if _stem_of(f) in common}
     if p.exact_weight:
         for form in q.forms:
+            if form in skip_forms:
+                continue
             ids, tf = view.postings(reader, "exact", form)
             if len(ids):
                 tfn = tf * exact_f[ids]
@@ -168,7 +185,69 @@ def score_query(view: IndexView, reader: IndexReader, q: QueryTerms, p: RankingP
     else:
         cand = allowed if allowed is not None else view.live.copy()
     ids = np.flatnonzero(cand)
+    coord = coordinate and p.coord_power and total_mass > 0
+    if common and len(ids):
+        top = ids
+        if len(ids) > depth:
+            prelim = score[ids] * (mass[ids] / total_mass) ** p.coord_power if coord else score[ids]
+            top = np.sort(ids[np.argpartition(-prelim, depth - 1)[:depth]])
+        _add_common(view, reader, q, p, common, top, score, mass, count,
+                    (title_f, body_f, exact_f), n)
+        tier = np.ones(len(ids), dtype=np.int8)
+        tier[np.searchsorted(ids, top)] = 0
+    else:
+        tier = None
     scores = score[ids]
-    if coordinate and p.coord_power and total_mass > 0:
+    if coord:
         scores = scores * (mass[ids] / total_mass) ** p.coord_power
-    return Scored(ids=ids, scores=scores, counts=count[ids], missing=tuple(missing))
+    return Scored(ids=ids, scores=scores, counts=count[ids], missing=tuple(missing), tier=tier)
+
+
+def common_stems(view: IndexView, reader: IndexReader, q: QueryTerms,
+                 p: RankingParams) -> dict[str, int]:
+    """Stems of a long query found in more than ``prune_df`` of the documents, with df.
+
+    Only for queries of more than ``prune_min_terms`` distinct stems, and never all
+    of them (the rarest stem always makes candidates). Document frequencies are the
+    term infos' estimates (:meth:`IndexView.doc_frequency`).
+    """
+    if len(q.stems) <= p.prune_min_terms:
+        return {}
+    limit = p.prune_df * view.n
+    dfs = {stem: view.doc_frequency(reader, ("body", "title"), stem) for stem in q.stems}
+    common = {stem: df for stem, df in dfs.items() if df > limit}
+    if len(common) == len(dfs):
+        common.pop(min(common, key=common.__getitem__))
+    return common
+
+
+def _add_common(view: IndexView, reader: IndexReader, q: QueryTerms, p: RankingParams,
+                common: dict[str, int], top: np.ndarray, score: np.ndarray, mass: np.ndarray,
+                count: np.ndarray, norms: tuple[np.ndarray, np.ndarray, np.ndarray],
+                n: int) -> None:
+    """Add the pruned stems' BM25F (and exact forms) to the documents ``top`` only."""
+    k1 = p.k1
+    title_f, body_f, exact_f = norms
+    weights = dict(zip(q.stems, q.counts))
+    for stem, df in common.items():
+        tfn = (view.weights_for(reader, "body", stem, top) * body_f[top]
+               + view.weights_for(reader, "title", stem, top) * title_f[top])
+        has = tfn > 0
+        w = float(idf(n, df))
+        score[top] += (w * query_weight(weights[stem])) * tfn * (k1 + 1) / (k1 + tfn)
+        mass[top[has]] += w
+        count[top[has]] += 1
+    if p.exact_weight:
+        for form in q.forms:
+            if _stem_of(form) not in common:
+                continue
+            tf = view.weights_for(reader, "exact", form, top)
+            df = view.doc_frequency(reader, ("exact",), form)
+            tfn = tf * exact_f[top]
+            score[top] += (p.exact_weight * float(idf(n, df))) * tfn * (k1 + 1) / (k1 + tfn)
+
+
+def _stem_of(form: str) -> str:
+    from searcher.analysis import default_analyzer
+
+    return default_analyzer().term(form)

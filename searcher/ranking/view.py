@@ -3,8 +3,9 @@
 An :class:`IndexView` describes the documents of one Whoosh reader generation as
 NumPy arrays indexed by the global document number: whether a document is live (not
 deleted), the lengths of its ``title``, ``body`` and ``exact`` fields (Whoosh stores
-one length byte per document and field; :data:`LENGTH_TABLE` decodes it) and,
-loaded on first use, its date. It also turns a term into its global posting list
+one length byte per document and field; :data:`LENGTH_TABLE` decodes it), its text
+signature (the ``exact`` field's column, for near-duplicates) and, loaded on first
+use, its date. It also turns a term into its global posting list
 (:meth:`IndexView.postings`): the per-segment lists from the shared
 :class:`~searcher.ranking.postings.PostingCache`, offset by each segment's first
 document number, with deleted documents dropped.
@@ -17,6 +18,7 @@ thread (Whoosh readers are not thread-safe), so one view serves all threads of a
 from __future__ import annotations
 
 import threading
+from bisect import bisect_right
 from collections.abc import Sequence
 
 import numpy as np
@@ -24,13 +26,14 @@ from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
 
-from searcher.ranking.postings import EMPTY, PostingCache, Postings
+from searcher.ranking.fields import SIGNATURE_SIZE
+from searcher.ranking.postings import EMPTY, PostingCache, Postings, doc_frequency, read_weights_for
 
 #: Field length of each length byte (Whoosh's lossy one-byte encoding; 0 → 0).
 LENGTH_TABLE = np.array([0.0] + [float(byte_to_length(i)) for i in range(1, 256)])
 LENGTH_FIELDS = ("title", "body", "exact")
 #: The date of a document without one (sorts after every real date).
-NO_DATE = np.iinfo(np.int64).max
+NO_DATE = int(np.iinfo(np.int64).max)
 
 _shared_cache = PostingCache()
 
@@ -85,6 +88,7 @@ class IndexView:
             mask = live & self.titled if f == "title" else live
             count = int(mask.sum())
             self.avg_length[f] = float(self.lengths[f][mask].sum() / count) if count else 1.0
+        self.signatures = self._signatures(leaves)
         self._dates: np.ndarray | None = None
         self._lock = threading.Lock()
         self._derived: dict[tuple, np.ndarray] = {}
@@ -101,6 +105,22 @@ class IndexView:
             raw = col._dbfile.get(col._basepos, count) if count else b""
             codes = np.frombuffer(raw, dtype=np.uint8)
             out[offset:offset + len(codes)] = LENGTH_TABLE[codes]
+        return out
+
+    def _signatures(self, leaves: Sequence[tuple[IndexReader, int]]) -> np.ndarray:
+        """Each document's text signature (``SIGNATURE_SIZE`` uint32; zeros: none)."""
+        out = np.zeros((self.n_all, SIGNATURE_SIZE), dtype=np.uint32)
+        width = 4 * SIGNATURE_SIZE
+        for (r, offset), size in zip(leaves, self.sizes):
+            perdoc = getattr(r, "_perdoc", None)
+            if not size or perdoc is None or not perdoc.has_column("exact"):
+                continue
+            col = perdoc.column_reader("exact", r.schema["exact"].column_type)
+            count = min(getattr(col, "_count", 0), size)
+            if not count or getattr(col, "_fixedlen", 0) != width:
+                continue
+            raw = col._dbfile.get(col._basepos, count * width)
+            out[offset:offset + count] = np.frombuffer(raw, dtype=">u4").reshape(count, SIGNATURE_SIZE)
         return out
 
     def derived(self, key: tuple, make) -> np.ndarray:
@@ -123,15 +143,28 @@ class IndexView:
                     continue
                 col = r.column_reader("date", translate=False)
                 missing = r.schema["date"].column_type.default_value()
-                values = np.fromiter((col[i] for i in range(size)), dtype=np.int64, count=size)
-                values[values == missing] = NO_DATE
-                out[offset:offset + size] = values
+                values = [col[i] for i in range(size)]
+                out[offset:offset + size] = [NO_DATE if v == missing or v >= NO_DATE else v
+                                             for v in values]
             self._dates = out
         return self._dates
 
-    def doc_id(self, searcher, docnum: int) -> str:
+    def stored(self, reader: IndexReader, docnum: int) -> dict:
+        """The stored fields of a document, read straight from its segment's column.
+
+        (``Searcher.stored_fields`` goes through two wrappers and checks every key
+        against the schema, which costs more than reading the value.)
+        """
+        k = bisect_right(self.offsets, docnum) - 1
+        leaf, offset = leaves_of(reader)[k] if len(self.offsets) > 1 else (reader, 0)
+        perdoc = getattr(leaf, "_perdoc", None)
+        if perdoc is None:
+            return leaf.stored_fields(docnum - offset)
+        return perdoc.stored_fields(docnum - offset) or {}
+
+    def doc_id(self, reader: IndexReader, docnum: int) -> str:
         """The ``id`` of a document."""
-        return searcher.stored_fields(docnum)["id"]
+        return self.stored(reader, docnum)["id"]
 
     def postings(self, reader: IndexReader, fieldname: str, text: str) -> Postings:
         """Global postings (docnums, weights) of a term over live documents."""
@@ -154,3 +187,41 @@ class IndexView:
             if not keep.all():
                 ids, weights = ids[keep], weights[keep]
         return ids, weights
+
+    def doc_frequency(self, reader: IndexReader, fieldnames: Sequence[str], text: str) -> int:
+        """Estimated documents holding the term in any of the fields, from term infos.
+
+        Per segment the largest of the fields' counts (deleted documents included):
+        a lower bound of the exact count, cheap enough to decide what to prune.
+        """
+        total = 0
+        for (r, _), size in zip(leaves_of(reader), self.sizes):
+            if size and hasattr(r, "_terms"):
+                total += max(doc_frequency(r, f, text) for f in fieldnames)
+        return total
+
+    def weights_for(self, reader: IndexReader, fieldname: str, text: str,
+                    docs: np.ndarray) -> np.ndarray:
+        """A term's weights for some documents (sorted global docnums; 0 when absent).
+
+        From the posting cache when the list is there, else reading only the posting
+        blocks that can hold the documents (nothing is cached then).
+        """
+        out = np.zeros(len(docs))
+        for (r, offset), sid, size in zip(leaves_of(reader), self.segment_ids, self.sizes):
+            if not size or not hasattr(r, "_terms"):
+                continue
+            lo, hi = np.searchsorted(docs, [offset, offset + size])
+            if lo == hi:
+                continue
+            local = docs[lo:hi] - offset
+            cached = self.cache.peek(sid, fieldname, text)
+            if cached is not None:
+                ids, weights = cached
+                if len(ids):
+                    at = np.minimum(np.searchsorted(ids, local), len(ids) - 1)
+                    hit = ids[at] == local
+                    out[lo:hi][hit] = weights[at[hit]]
+            else:
+                out[lo:hi] = read_weights_for(r, fieldname, text, local)
+        return out

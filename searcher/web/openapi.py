@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from searcher import __version__
-from searcher.web.params import Param, search_params, similar_params
+from searcher.web.params import DATE_PATTERN, Param, search_params, similar_params
 from searcher.web.settings import ServerSettings
 
 JSON = "application/json"
@@ -29,7 +29,7 @@ def _schema_of(p: Param) -> dict[str, Any]:
     elif p.kind == "choice":
         schema = {"type": "string", "enum": list(p.choices)}
     elif p.kind == "date":
-        schema = {"type": "string", "pattern": r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$",
+        schema = {"type": "string", "pattern": DATE_PATTERN,
                   "examples": ["2024-07-01", "2024-07", "2024"]}
     else:
         schema = {"type": "string"}
@@ -67,7 +67,8 @@ _ID_PARAM = {"name": "id", "in": "path", "required": True,
              "schema": {"type": "string", "minLength": 1}}
 
 _ERROR_TEXT = {
-    400: "A bad parameter, query or body (code bad_parameter, bad_query or bad_body).",
+    400: "A bad or unknown parameter, query or body (code bad_parameter, bad_query or "
+         "bad_body).",
     401: "No or a malformed Authorization header (code unauthorized).",
     403: "A wrong token, or indexing is not enabled on this server (code forbidden).",
     404: "No such article (code article_not_found).",
@@ -217,7 +218,7 @@ def build_openapi(settings: ServerSettings) -> dict[str, Any]:
                 "summary": "One article by id (the JSON of `searcher show --json`)",
                 "parameters": [_ID_PARAM],
                 "responses": {"200": _json(_ref("Article"), "The article"),
-                              **_errors(404, 414, 503)},
+                              **_errors(400, 404, 414, 503)},
             }},
             "/api/articles/{id}/similar": {"get": {
                 "operationId": "similarArticles",
@@ -236,7 +237,8 @@ def build_openapi(settings: ServerSettings) -> dict[str, Any]:
                 "security": [{"bearerAuth": []}],
                 "requestBody": {"required": True, "content": {
                     JSON: {"schema": {"oneOf": [
-                        {"type": "array", "items": _ref("Record")}, _ref("Record")]}},
+                        {"type": "array", "items": _ref("Record"), "minItems": 1},
+                        _ref("Record")]}},
                     NDJSON: {"schema": {"type": "string",
                                         "description": "One JSON record a line"}},
                 }},

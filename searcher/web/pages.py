@@ -94,8 +94,10 @@ class Pages:
         items = [(k, v) for k, v in request.query_params.multi_items()
                  if k in ("q", "page", "sort", "since", "until", "source", "category")]
         form = {k: v for k, v in items}
-        context: dict[str, Any] = {"form": form, "sorts": SORTS, "sources": self.sources(),
-                                   "results": None, "error": None, "pages": []}
+        context: dict[str, Any] = {
+            "form": form, "sorts": SORTS, "sources": self.sources(), "results": None,
+            "error": None, "pages": [], "categories": [v for k, v in items if k == "category" and v],
+            "first_page": "/?" + urlencode([(k, v) for k, v in items if k != "page" and v])}
         status = 200
         if form.get("q", "").strip() or any(form.get(k) for k in ("source", "since", "until")):
             try:

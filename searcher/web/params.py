@@ -20,8 +20,9 @@ from searcher.web.settings import ServerSettings
 
 Kind = Literal["string", "integer", "boolean", "date", "choice"]
 
-_INT_RE = re.compile(r"^-?[0-9]{1,12}$")
-_DATE_RE = r"^[0-9]{4}(-[0-9]{2}(-[0-9]{2})?)?$"
+_INT_RE = re.compile(r"-?[0-9]{1,12}")
+#: A year, month or day: YYYY, YYYY-MM or YYYY-MM-DD (also the OpenAPI pattern).
+DATE_PATTERN = r"^[1-9][0-9]{3}(-(0[1-9]|1[0-2])(-(0[1-9]|[12][0-9]|3[01]))?)?$"
 _BOOLS = {"true": True, "1": True, "false": False, "0": False}
 
 
@@ -150,7 +151,7 @@ def _value(p: Param, text: str) -> object:
     if p.kind == "string":
         return text
     if p.kind == "integer":
-        if not _INT_RE.match(text):
+        if not _INT_RE.fullmatch(text):
             raise bad(f"{p.name} must be a whole number, not {text!r}")
         number = int(text)
         if (p.minimum is not None and number < p.minimum) or (
@@ -166,7 +167,7 @@ def _value(p: Param, text: str) -> object:
             raise bad(f"{p.name} must be one of {', '.join(p.choices)}, not {text!r}")
         return text
     # date: kept as text here; bounds are computed in search_request()
-    if not re.match(_DATE_RE, text) or date_bounds(text) is None:
+    if not re.fullmatch(DATE_PATTERN, text) or date_bounds(text) is None:
         raise bad(f"{p.name} must be a date written YYYY-MM-DD, YYYY-MM or YYYY, not {text!r}",
                   "For example since=2024-07-01.")
     return text

@@ -1,0 +1,175 @@
+"""Building segments in worker processes.
+
+An indexing run (:mod:`searcher.indexing`) reads its input in this process and
+cuts the articles to write into *units* of ``batch_size`` articles. Each unit
+becomes one segment (:func:`build_unit`): turned into fields, analysed and written
+by :class:`~searcher.segments.SegmentBuilder`. With ``jobs > 1`` units are built by
+a pool of worker processes while this process goes on reading; results come back
+in input order and are committed one by one. Units are cut the same way whatever
+the number of jobs, so ``--jobs 2`` builds exactly the segments ``--jobs 1`` builds.
+
+Workers are started with ``forkserver`` (``spawn`` where that is missing): they
+share no locks, file descriptors or threads with the parent (the parent holds the
+index's write lock, and may be a threaded server). A worker dies with its parent:
+it asks the kernel for SIGKILL when its parent goes (Linux) and also watches the
+parent's pid, so a killed indexing run leaves no worker writing behind it.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import pickle
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
+from dataclasses import dataclass
+from typing import Any
+
+from whoosh.fields import Schema
+from whoosh.filedb.filestore import FileStorage
+
+from searcher.article import Article
+
+__all__ = ["Unit", "UnitPool", "build_unit", "default_jobs"]
+
+
+def default_jobs() -> int:
+    """The number of CPUs this process may use."""
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except (AttributeError, OSError):
+        return max(1, os.cpu_count() or 1)
+
+
+@dataclass(slots=True)
+class Unit:
+    """Articles to write as one segment, in input order."""
+
+    seq: int
+    articles: list[Article]
+    hashes: list[str]  # their content hashes, computed by the reading process
+
+
+@dataclass(slots=True)
+class Built:
+    """A unit's segment (files complete and fsynced, not yet committed)."""
+
+    seq: int
+    segment: Any  # whoosh.codec.whoosh3.W3Segment or None
+    ids: list[str]
+
+
+def build_unit(folder: str, indexname: str, schema: Schema | bytes, unit: Unit) -> Built:
+    """Build the segment of one unit (in a worker, or in this process)."""
+    from searcher.indexing import document_fields
+    from searcher.segments import build_segment
+
+    if isinstance(schema, bytes):
+        schema = _schema(schema)
+    storage = FileStorage(folder)
+    segment = build_segment(storage, schema, indexname,
+                            map(document_fields, unit.articles, unit.hashes))
+    return Built(unit.seq, segment, [a.id for a in unit.articles])
+
+
+_SCHEMAS: dict[bytes, Schema] = {}
+
+
+def _schema(data: bytes) -> Schema:
+    """The schema pickled as ``data``, one object per process (its analysis caches live on)."""
+    schema = _SCHEMAS.get(data)
+    if schema is None:
+        _SCHEMAS.clear()
+        schema = _SCHEMAS[data] = pickle.loads(data)
+    return schema
+
+
+def _worker_init(parent: int) -> None:
+    """Make this worker die with the indexing process that started it."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
+    if sys.platform.startswith("linux"):
+        try:
+            import ctypes
+
+            libc = ctypes.CDLL(None, use_errno=True)
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+        except (OSError, AttributeError):
+            pass
+
+    def watch() -> None:
+        while True:
+            time.sleep(0.5)
+            try:
+                os.kill(parent, 0)
+            except ProcessLookupError:
+                os._exit(1)
+            except PermissionError:
+                pass
+
+    threading.Thread(target=watch, name="parent-watch", daemon=True).start()
+
+
+def _context() -> multiprocessing.context.BaseContext:
+    methods = multiprocessing.get_all_start_methods()
+    if "forkserver" in methods:
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["searcher.parallel", "searcher.segments", "searcher.indexing"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+class UnitPool:
+    """Units built by ``jobs`` worker processes, handed back in submission order.
+
+    ``submit`` blocks (after collecting finished units) while ``jobs + 1`` units
+    are in flight, so memory stays bounded whatever the input size.
+    """
+
+    def __init__(self, folder: str, indexname: str, schema: Schema, jobs: int) -> None:
+        self.folder = folder
+        self.indexname = indexname
+        self.schema_bytes = pickle.dumps(schema)
+        self.jobs = jobs
+        self.executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(),
+                                            initializer=_worker_init, initargs=(os.getpid(),))
+        self.pending: deque[Future[Built]] = deque()
+
+    def submit(self, unit: Unit) -> list[Built]:
+        """Queue a unit; returns the units finished meanwhile (in order)."""
+        done = []
+        while len(self.pending) > self.jobs:
+            done.append(self.pending.popleft().result())
+        self.pending.append(self.executor.submit(build_unit, self.folder, self.indexname,
+                                                 self.schema_bytes, unit))
+        while self.pending and self.pending[0].done():
+            done.append(self.pending.popleft().result())
+        return done
+
+    def drain(self) -> Iterator[Built]:
+        """The remaining units, in order, as they finish."""
+        while self.pending:
+            yield self.pending.popleft().result()
+
+    def close(self, *, cancel: bool = False) -> list[Built]:
+        """Stop the workers. With ``cancel``, units not yet started are dropped and the
+        built-but-uncollected ones are returned (so their files can be removed)."""
+        leftovers: list[Built] = []
+        if cancel:
+            for fut in self.pending:
+                fut.cancel()
+            for fut in self.pending:
+                if not fut.cancelled():
+                    try:
+                        leftovers.append(fut.result())
+                    except BaseException:  # noqa: BLE001 - the worker's error is not ours to raise
+                        pass
+            self.pending.clear()
+        self.executor.shutdown(wait=True, cancel_futures=cancel)
+        return leftovers
+
+

@@ -1,0 +1,126 @@
+"""Helpers shared by the indexing tests: corpora, index dumps, running the CLI."""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parents[1]
+SAMPLE = ROOT / "index_data" / "click-id-sample.jsonl.gz"
+
+
+def sample_records(n: int, *, words: int | None = None) -> list[dict[str, Any]]:
+    """The first ``n`` records of the bundled sample corpus (real Indonesian news).
+
+    With ``words``, bodies are cut to that many words (faster to index).
+    """
+    out = []
+    with gzip.open(SAMPLE, "rt", encoding="utf-8") as fh:
+        for line in fh:
+            rec = json.loads(line)
+            if words is not None:
+                rec["body"] = " ".join(str(rec.get("body", "")).split()[:words])
+            out.append(rec)
+            if len(out) == n:
+                break
+    return out
+
+
+def generated_records(n: int, *, words: int = 40, prefix: str = "gen") -> list[dict[str, Any]]:
+    """``n`` short articles with unique ids built from sample text (recycled as needed)."""
+    base = sample_records(min(n, 500), words=words)
+    out = []
+    for i in range(n):
+        rec = dict(base[i % len(base)])
+        rec["id"] = f"{prefix}-{i:05d}"
+        rec["url"] = f"https://example.com/{prefix}/{i}"
+        rec["body"] = f"{rec.get('body', '')} nomor{i % 97} berita"
+        out.append(rec)
+    return out
+
+
+def write_jsonl(path: Path, records: list[dict[str, Any]]) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", encoding="utf-8") as fh:
+        for rec in records:
+            fh.write(json.dumps(rec, ensure_ascii=False) + "\n")
+    return path
+
+
+def cli_env() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(ROOT) + os.pathsep + env.get("PYTHONPATH", "")
+    return env
+
+
+def searcher_cmd(index: Path, *args: str) -> list[str]:
+    return [sys.executable, "-m", "searcher", "--index", str(index), *args]
+
+
+def run_cli(index: Path, *args: str, timeout: float = 120, **kwargs: Any) -> subprocess.CompletedProcess[str]:
+    """Run ``searcher --index INDEX ARGS…`` as a real subprocess."""
+    return subprocess.run(searcher_cmd(index, *args), capture_output=True, text=True,
+                          timeout=timeout, cwd=ROOT, env=cli_env(), **kwargs)
+
+
+def live_ids(index: Path) -> set[str]:
+    """The ids of every live document (read with stock Whoosh)."""
+    from whoosh import index as wi
+
+    ix = wi.open_dir(str(index), indexname="MAIN")
+    with ix.reader() as r:
+        if not r.doc_count():
+            return set()
+        col = r.column_reader("id")
+        return {col[d] for d in r.all_doc_ids()}
+
+
+def dump_index(index: Path) -> dict[str, Any]:
+    """Everything a reader can see, keyed so two indexes with the same documents compare equal.
+
+    Document numbers are replaced by ids; postings are decoded (frequencies,
+    positions, weights); term statistics, stored fields, columns and field
+    lengths are included.
+    """
+    from whoosh import index as wi
+
+    ix = wi.open_dir(str(index), indexname="MAIN")
+    out: dict[str, Any] = {}
+    with ix.reader() as r:
+        ids = r.column_reader("id")
+        live = list(r.all_doc_ids())
+        name = {d: ids[d] for d in live}
+        out["ids"] = sorted(name.values())
+        out["stored"] = {name[d]: r.stored_fields(d) for d in live}
+        cols = {}
+        for fn in r.schema.names():
+            if r.has_column(fn):
+                c = r.column_reader(fn, translate=False)
+                cols[fn] = {name[d]: c[d] for d in live}
+        out["columns"] = cols
+        out["lengths"] = {fn: {name[d]: r.doc_field_length(d, fn) for d in live}
+                          for fn in r.schema.names() if r.schema[fn].scorable}
+        out["field_length"] = {fn: r.field_length(fn) for fn in r.schema.names()}
+        terms: dict[tuple[str, bytes], Any] = {}
+        for (fn, t), info in r:
+            fmt = r.schema[fn].format
+            m = r.postings(fn, t)
+            posts = []
+            while m.is_active():
+                v = m.value()
+                row = [name[m.id()], m.weight()]
+                if fmt.supports("positions") and v:
+                    row.append(tuple(fmt.decode_positions(v)))
+                elif fmt.supports("frequency") and v:
+                    row.append(fmt.decode_frequency(v))
+                posts.append(tuple(row))
+                m.next()
+            terms[(fn, t)] = (sorted(posts), info.doc_frequency(), info.weight(),
+                              info.min_length(), info.max_length(), info.max_weight())
+        out["terms"] = terms
+    return out

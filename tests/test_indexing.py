@@ -1,0 +1,324 @@
+"""Indexing: the fast segment writer, incremental runs, parallel runs, the summary.
+
+Real Whoosh indexes in tmp_path, the CLI as a subprocess where the issue asks for
+real processes. No mocks.
+"""
+
+from __future__ import annotations
+
+import gzip
+import json
+import os
+import random
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from whoosh import index as wi
+from whoosh.filedb.filestore import FileStorage
+from whoosh.filedb.filetables import OrderedHashWriter
+from whoosh.formats import Positions
+
+from searcher import SearchIndex
+from searcher.article import Article
+from searcher.cli import cli
+from searcher.index import INDEX_NAME, create_whoosh
+from searcher.indexing import document_fields
+from searcher.readers import Skip, read_file
+from searcher.segments import TermIndexWriter, build_segment, encode_positions, plan_schema
+from searcher.commits import write_toc
+
+from .conftest import MINI
+from .indexing_support import (dump_index, generated_records, live_ids, run_cli, sample_records,
+                               write_jsonl)
+
+QUERIES = ["harga beras", "kaspersky", '"suku bunga"', "pemerintah -impor", "banjir OR gempa",
+           "covid-19", "presiden jokowi", "sepak bola"]
+
+
+def _edge_records() -> list[dict[str, object]]:
+    return [
+        {"id": "e-title-only", "title": "Gempa Guncang Lombok", "body": ""},
+        {"id": "e-compounds", "title": "COVID-19 dan e-KTP",
+         "body": "Vaksin COVID-19 untuk pemegang e-KTP; covid 19 dan anak-anak bermain-main. "
+                 "Self‐driving x-ray non-stop, kata-kata yang yang di di."},
+        {"id": "e-numbers", "body": "Harga naik Rp1.500,50 atau 3,5% pada 27/3 di Jakarta—Bandung."},
+        {"id": "e-bad-date", "title": "Tanggal Aneh", "body": "Isi berita.", "date": "kemarin sore"},
+        {"id": "e-long", "body": " ".join(["beras"] * 300 + ["jagung", "beras"] * 80)},
+    ]
+
+
+def _docs(records: list[dict[str, object]], tmp_path: Path) -> list[dict[str, object]]:
+    path = write_jsonl(tmp_path / "in.jsonl", records)
+    return [document_fields(a) for a in read_file(path) if not isinstance(a, Skip)]
+
+
+def test_fast_segment_equals_whoosh_add_document(tmp_path: Path):
+    """The fast writer builds what Whoosh's own writer builds: terms, postings, stored
+    fields, columns, lengths, statistics and search results."""
+    records = [json.loads(line) for line in MINI.read_text("utf-8").splitlines() if line.strip()]
+    records += sample_records(90) + _edge_records()
+    docs = _docs(records, tmp_path)
+
+    stock = tmp_path / "stock"
+    ix = create_whoosh(stock)
+    writer = ix.writer()
+    for fields in docs:
+        writer.add_document(**fields)
+    writer.commit()
+
+    fast = tmp_path / "fast"
+    ix = create_whoosh(fast)
+    segment = build_segment(ix.storage, ix.schema, INDEX_NAME, docs)
+    write_toc(fast, INDEX_NAME, ix.schema, [segment], 1)
+
+    plans = plan_schema(ix.schema)
+    assert plans["body"].fast and plans["title"].fast, "the text fields must take the fast path"
+    a, b = dump_index(stock), dump_index(fast)
+    for key in a:
+        assert a[key] == b[key], f"{key} differs"
+    assert len(a["terms"]) > 3000
+    s1, s2 = SearchIndex(stock), SearchIndex(fast)
+    for q in QUERIES:
+        r1, r2 = s1.search(q, limit=20), s2.search(q, limit=20)
+        assert [(h.id, round(h.score, 6)) for h in r1.hits] == [(h.id, round(h.score, 6)) for h in r2.hits], q
+
+
+def test_field_analysis_agrees_with_whoosh_on_sample_text():
+    """Each fast-path field gives exactly ``field.index()``'s terms, weights and values."""
+    from searcher.schema import build_schema
+
+    plans = plan_schema(build_schema())
+    texts = [r.get("title", "") + "\n" + r["body"] for r in sample_records(40)] + [
+        str(r["body"]) for r in _edge_records()]
+    fast = [p for p in plans.values() if p.fast]
+    assert {"title", "body"} <= {p.name for p in fast}
+    for plan in fast:
+        for text in texts:
+            assert plan.agrees(text), (plan.name, text[:60])
+
+
+def test_positions_encoding_is_byte_identical():
+    rng = random.Random(5)
+    fmt = Positions()
+    for _ in range(500):
+        n = rng.choice([1, 1, 1, 2, 3, 10, 200, 1500])
+        positions = sorted(rng.sample(range(0, rng.choice([10, 5000, 100000])), k=min(n, 10)))
+        assert encode_positions(positions) == fmt.encode(positions)
+
+
+def test_term_index_is_byte_identical_to_whoosh(tmp_path: Path):
+    rng = random.Random(7)
+    keys = sorted({bytes([0, rng.randrange(3)]) + os.urandom(rng.randrange(1, 12)) for _ in range(3000)})
+    values = [os.urandom(rng.randrange(0, 40)) for _ in keys]
+    storage = FileStorage(str(tmp_path))
+    ours = TermIndexWriter(storage.create_file("ours.trm"))
+    ours.fieldmap.update({"a": 0, "b": 1, "c": 2})
+    ours.add_many(keys[:1000], values[:1000])
+    ours.add_many(keys[1000:], values[1000:])
+    ours.close()
+    theirs = OrderedHashWriter(storage.create_file("theirs.trm"))
+    theirs.extras["fieldmap"] = {"a": 0, "b": 1, "c": 2}
+    for k, v in zip(keys, values):
+        theirs.add(k, v)
+    theirs.close()
+    assert (tmp_path / "ours.trm").read_bytes() == (tmp_path / "theirs.trm").read_bytes()
+
+
+# -- incremental runs, real processes and files ------------------------------------------
+def _corpus(folder: Path) -> dict[str, list[dict[str, object]]]:
+    recs = generated_records(90, words=25)
+    files = {"a.jsonl": recs[:30], "b.jsonl": recs[30:60], "sub/c.jsonl": recs[60:]}
+    for name, rows in files.items():
+        write_jsonl(folder / name, rows)
+    return files
+
+
+def _summary(proc) -> dict[str, object]:
+    assert proc.returncode == 0, proc.stderr
+    return json.loads(proc.stdout)
+
+
+def test_same_input_twice_changes_nothing(tmp_path: Path):
+    data = tmp_path / "data"
+    _corpus(data)
+    index = tmp_path / "ix"
+    first = _summary(run_cli(index, "index", str(data), "--json", "--jobs", "1"))
+    assert (first["added"], first["updated"], first["removed"]) == (90, 0, 0)
+    tocs = sorted(p.name for p in index.glob("_MAIN_*.toc"))
+    cache = (index / "files.json").read_text()
+    second = _summary(run_cli(index, "index", str(data), "--json"))
+    assert (second["added"], second["updated"], second["unchanged"], second["removed"]) == (0, 0, 90, 0)
+    assert second["files_unchanged"] == 3 and second["files_read"] == 0
+    assert sorted(p.name for p in index.glob("_MAIN_*.toc")) == tocs, "no commit"
+    assert (index / "files.json").read_text() == cache
+    # touching a file without changing it: read again (mtime differs), nothing written
+    os.utime(data / "a.jsonl", ns=(1, 1))
+    third = _summary(run_cli(index, "index", str(data), "--json"))
+    assert (third["added"], third["updated"], third["unchanged"]) == (0, 0, 90)
+    assert sorted(p.name for p in index.glob("_MAIN_*.toc")) == tocs
+
+
+def test_edit_add_delete_files_change_exactly_those_documents(tmp_path: Path):
+    data = tmp_path / "data"
+    files = _corpus(data)
+    index = tmp_path / "ix"
+    _summary(run_cli(index, "index", str(data), "--json"))
+    before = dump_index(index)["stored"]
+
+    edited = [dict(r) for r in files["a.jsonl"]]
+    edited[3]["body"] = "Isi yang sudah diubah sama sekali tentang harga cabai."
+    write_jsonl(data / "a.jsonl", edited)
+    write_jsonl(data / "d.jsonl", generated_records(5, prefix="new"))
+    (data / "b.jsonl").unlink()
+
+    run = _summary(run_cli(index, "index", str(data), "--json"))
+    assert (run["added"], run["updated"], run["unchanged"], run["removed"]) == (5, 1, 59, 0)
+    after = dump_index(index)["stored"]
+    changed = {i for i in after if i not in before or after[i] != before[i]}
+    assert changed == {edited[3]["id"]} | {f"new-{i:05d}" for i in range(5)}
+    assert set(before) <= set(after), "without --prune nothing is deleted"
+
+    pruned = _summary(run_cli(index, "index", str(data), "--prune", "--json"))
+    assert (pruned["added"], pruned["updated"], pruned["removed"]) == (0, 0, 30)
+    assert live_ids(index) == set(after) - {r["id"] for r in files["b.jsonl"]}
+    assert str(data / "b.jsonl") not in json.loads((index / "files.json").read_text())
+    assert SearchIndex(index).search("harga cabai").hits[0].id == edited[3]["id"]
+
+
+def test_a_moved_article_takes_its_new_path(tmp_path: Path):
+    data = tmp_path / "data"
+    recs = generated_records(6)
+    write_jsonl(data / "old.jsonl", recs)
+    index = tmp_path / "ix"
+    s = SearchIndex.create_or_open(index)
+    s.index_paths([data], jobs=1)
+    (data / "old.jsonl").rename(data / "new.jsonl")
+    report = s.index_paths([data], prune=True, jobs=1)
+    assert (report.updated, report.removed) == (6, 0)
+    assert s.get(recs[0]["id"]).path == str((data / "new.jsonl").resolve())
+    again = s.index_paths([data], prune=True, jobs=1)
+    assert (again.unchanged, again.removed, again.files_unchanged) == (6, 0, 1)
+
+
+def test_deleted_documents_make_the_file_cache_stale(tmp_path: Path):
+    data = write_jsonl(tmp_path / "a.jsonl", generated_records(8))
+    index = SearchIndex.create_or_open(tmp_path / "ix")
+    index.index_paths([data], jobs=1)
+    assert index.delete_ids(["gen-00003"]) == ["gen-00003"]
+    report = index.index_paths([data], jobs=1)
+    assert (report.added, report.unchanged, report.files_unchanged) == (1, 7, 0)
+    assert "gen-00003" in index
+
+
+def test_bad_input_never_loses_what_was_indexed(tmp_path: Path):
+    good = write_jsonl(tmp_path / "data" / "news.jsonl", generated_records(12))
+    index = tmp_path / "ix"
+    _summary(run_cli(index, "index", str(tmp_path / "data"), "--json"))
+    # the file is overwritten by garbage: a whole-file skip, and --prune must keep its documents
+    good.write_bytes(b"\x00\x01garbage")
+    proc = run_cli(index, "index", str(tmp_path / "data"), "--prune", "--json")
+    assert proc.returncode == 1  # nothing could be read
+    assert json.loads(proc.stdout)["removed"] == 0
+    assert len(live_ids(index)) == 12
+    # a file with some bad lines: the good ones are read, nothing of the file is pruned
+    rows = generated_records(12)
+    text = "\n".join(json.dumps(r) for r in rows[:10]) + "\n{broken json\n"
+    good.write_text(text, encoding="utf-8")
+    proc = run_cli(index, "index", str(tmp_path / "data"), "--prune", "--json")
+    out = json.loads(proc.stdout)
+    assert proc.returncode == 0 and out["removed"] == 0 and out["skipped"] == 1
+    assert len(live_ids(index)) == 12
+
+
+def test_summary_counts_title_only_duplicates_and_unreadable_dates(tmp_path: Path):
+    rows = generated_records(4) + [
+        {"id": "t1", "title": "Hanya Judul Saja", "body": ""},
+        {"id": "d1", "title": "Tanggal", "body": "Isi.", "date": "kemarin sore"},
+        {"id": "gen-00001", "title": "Duplikat", "body": "Isi lain."},
+        {"id": "x", "title": "", "body": ""},
+    ]
+    path = write_jsonl(tmp_path / "in.jsonl", rows)
+    result = CliRunner().invoke(cli, ["--index", str(tmp_path / "ix"), "index", str(path)])
+    assert result.exit_code == 0, result.output
+    assert "added 6, updated 0, unchanged 0, removed 0, skipped 2" in result.output
+    assert "1 without a readable date" in result.output
+    assert "duplicate id 'gen-00001'" in result.output
+    index = SearchIndex(tmp_path / "ix")
+    assert index.get("t1").title == "Hanya Judul Saja"
+    assert index.search("judul").hits[0].id == "t1"
+    assert index.get("gen-00001").title != "Duplikat", "the first occurrence is kept"
+
+
+def test_jobs_2_builds_the_same_index_as_jobs_1(tmp_path: Path):
+    data = write_jsonl(tmp_path / "in.jsonl", sample_records(240, words=60))
+    one, two = tmp_path / "one", tmp_path / "two"
+    r1 = _summary(run_cli(one, "index", str(data), "--jobs", "1", "--batch-size", "60", "--json"))
+    r2 = _summary(run_cli(two, "index", str(data), "--jobs", "2", "--batch-size", "60", "--json"))
+    assert r1["commits"] == r2["commits"] == 4
+    for key in ("added", "updated", "unchanged", "skipped"):
+        assert r1[key] == r2[key]
+    a, b = dump_index(one), dump_index(two)
+    for key in a:
+        assert a[key] == b[key], f"{key} differs"
+    s1, s2 = SearchIndex(one), SearchIndex(two)
+    assert len(s1._ix._segments()) == len(s2._ix._segments()) == 4
+    for q in QUERIES:
+        h1 = [(h.id, round(h.score, 6)) for h in s1.search(q, limit=15).hits]
+        h2 = [(h.id, round(h.score, 6)) for h in s2.search(q, limit=15).hits]
+        assert h1 == h2, q
+
+
+def test_commits_happen_per_batch_and_the_cache_only_after_them(tmp_path: Path):
+    recs = generated_records(50)
+    write_jsonl(tmp_path / "data" / "a.jsonl", recs[:20])
+    write_jsonl(tmp_path / "data" / "b.jsonl", recs[20:])
+    index = SearchIndex.create_or_open(tmp_path / "ix")
+    report = index.index_paths([tmp_path / "data"], batch_size=15, jobs=1)
+    assert report.added == 50 and report.commits == 4
+    cache = json.loads((tmp_path / "ix" / "files.json").read_text())
+    assert {Path(p).name: e["documents"] for p, e in cache.items()} == {"a.jsonl": 20, "b.jsonl": 30}
+    assert len(index) == 50
+
+
+def test_gzip_and_stdin(tmp_path: Path):
+    rows = generated_records(7)
+    gz = tmp_path / "in.jsonl.gz"
+    with gzip.open(gz, "wt", encoding="utf-8") as fh:
+        fh.writelines(json.dumps(r) + "\n" for r in rows)
+    index = tmp_path / "ix"
+    assert _summary(run_cli(index, "index", str(gz), "--json"))["added"] == 7
+    more = "".join(json.dumps(r) + "\n" for r in generated_records(3, prefix="stdin"))
+    out = _summary(run_cli(index, "index", "-", "--json", input=more))
+    assert out["added"] == 3
+    assert len(live_ids(index)) == 10
+
+
+def test_api_add_uses_the_same_writer(tmp_path: Path):
+    index = SearchIndex.create_or_open(tmp_path / "ix")
+    report = index.add([Article(id="z1", title="Banjir di Semarang", body="Banjir merendam rumah."),
+                        Article(id="z2", body="Gempa di Lombok.")])
+    assert report.added == 2
+    assert index.search("banjir").hits[0].id == "z1"
+    again = index.add([Article(id="z1", title="Banjir di Semarang", body="Banjir merendam rumah.")])
+    assert (again.added, again.unchanged) == (0, 1)
+    changed = index.add([Article(id="z1", title="Banjir Surut", body="Air sudah surut.")])
+    assert changed.updated == 1 and len(index) == 2
+    assert index.get("z1").title == "Banjir Surut"
+    ix = wi.open_dir(str(tmp_path / "ix"), indexname="MAIN")
+    with ix.searcher() as s:
+        assert s.document(id="z1")["title"] == "Banjir Surut"
+
+
+@pytest.mark.parametrize("batch", [1, 4])
+def test_tiny_batches_give_one_segment_each_until_merged(tmp_path: Path, batch: int):
+    from searcher.commits import MAX_SEGMENTS
+
+    data = write_jsonl(tmp_path / "in.jsonl", generated_records(14))
+    index = SearchIndex.create_or_open(tmp_path / "ix")
+    report = index.index_paths([data], batch_size=batch, jobs=1)
+    assert report.added == 14
+    segments = index._ix._segments()
+    assert len(segments) <= MAX_SEGMENTS
+    assert sum(s.doc_count() for s in segments) == 14
+    assert live_ids(tmp_path / "ix") == {f"gen-{i:05d}" for i in range(14)}

@@ -1,0 +1,191 @@
+"""Ranking: pinned orders on a small fixed corpus, and the fast path against the reference.
+
+The corpus is tests/fixtures/mini.jsonl plus tests/fixtures/ranking.jsonl (articles
+written for these tests: a wire story at two outlets, an untitled article among
+titled ones, a phrase against scattered words, full against partial coverage).
+"""
+
+from __future__ import annotations
+
+import random
+import re
+import shutil
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from searcher import Article, SearchIndex
+from searcher.ranking import RankingParams
+from searcher.ranking.postings import read_postings
+from searcher.ranking.ranker import plain_query
+from searcher.ranking.reference import reference_ranking
+from searcher.ranking.scorer import score_query
+from searcher.ranking.view import IndexView
+
+FIXTURES = Path(__file__).parent / "fixtures"
+DOCS = Path(__file__).resolve().parents[1] / "docs" / "ranking.md"
+
+
+@pytest.fixture(scope="module")
+def _ranking_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    path = tmp_path_factory.mktemp("ranking") / "index"
+    index = SearchIndex.create_or_open(path)
+    report = index.index_paths([FIXTURES / "mini.jsonl", FIXTURES / "ranking.jsonl"])
+    assert report.added == 22
+    return path
+
+
+@pytest.fixture
+def index(_ranking_template: Path, tmp_path: Path) -> SearchIndex:
+    target = tmp_path / "ranking-index"
+    shutil.copytree(_ranking_template, target)
+    return SearchIndex(target)
+
+
+def ids(results) -> list[str]:
+    return [h.id for h in results.hits]
+
+
+# -- pinned rankings ---------------------------------------------------------------------
+def test_exact_form_is_preferred_over_the_bare_stem(index):
+    # "pemerintah" and "perintah" share the stem "perintah"; the form typed wins
+    assert ids(index.search("pemerintah"))[:2] == ["a11", "a2"]
+    assert ids(index.search("perintah"))[0] == "a10"
+    off = RankingParams(exact_weight=0)
+    assert ids(index.search("pemerintah", ranking=off))[0] != "a11" or \
+        index.search("pemerintah", ranking=off).hits[0].score < index.search("pemerintah").hits[0].score
+
+
+def test_coordination_ranks_documents_with_more_of_the_words_first(index):
+    # a long query (OR): c1 has all six words once, c2 repeats only two of them
+    query = "gelombang angin laporan pelabuhan cuaca nelayan"
+    results = index.search(query)
+    assert ids(results)[:2] == ["c1", "c2"]
+    with_coord = results.hits[1].score / results.hits[0].score
+    without = index.search(query, ranking=RankingParams(coord_power=0))
+    assert with_coord < without.hits[1].score / without.hits[0].score
+
+
+def test_untitled_article_is_not_buried_under_title_matches(index):
+    results = index.search("banjir bandang garut jembatan desa lumpur")
+    assert ids(results)[0] == "u1"
+    assert results.hits[0].title is None
+    # its body counts as much as a titled article's title and body together
+    boosted = index.search("banjir garut").hits
+    plain = index.search("banjir garut", ranking=RankingParams(untitled_boost=0)).hits
+    assert boosted[0].id == "u1" and boosted[0].score > plain[0].score
+
+
+def test_adjacent_words_outrank_scattered_ones(index):
+    # p2 has "suku" and "bunga" three times each, never side by side; p1 has the pair once
+    results = index.search("suku bunga")
+    order = ids(results)
+    assert order[0] == "a5"  # the phrase in title and body
+    assert order.index("p1") < order.index("p2")
+    no_pairs = ids(index.search("suku bunga", ranking=RankingParams(pair_weight=0)))
+    assert no_pairs.index("p2") < no_pairs.index("p1")
+
+
+def test_near_duplicates_are_grouped_under_the_best_hit(index):
+    results = index.search("gempa cianjur")
+    assert results.total == 3
+    assert ids(results) == ["r3", "r1"]
+    assert results.hits[1].duplicates == ("r2",)
+    assert results.hits[0].duplicates == ()
+    ungrouped = index.search("gempa cianjur", group_duplicates=False)
+    assert ids(ungrouped) == ["r3", "r1", "r2"]
+    assert all(h.duplicates == () for h in ungrouped.hits)
+    assert index.get("r2").source == "kompas.com"  # the duplicate stays reachable
+
+
+def test_grouping_keeps_pages_disjoint_and_full(index):
+    query = "gempa OR banjir OR beras OR kaspersky OR pemerintah"
+    everything = index.search(query, limit=100)
+    seen = []
+    for page in (1, 2, 3):
+        hits = index.search(query, limit=3, page=page).hits
+        assert [h.rank for h in hits] == list(range(3 * page - 2, 3 * page + 1))[:len(hits)]
+        seen += [h.id for h in hits]
+    assert seen == ids(everything)[:len(seen)]
+    assert len(seen) == len(set(seen)) == 9
+
+
+def test_short_query_requires_all_words_then_falls_back(index):
+    assert index.search("harga beras").total == 2
+    fallback = index.search("harga beras xyzzyq")
+    assert ids(fallback)[:2] == ["a1", "a2"]
+
+
+def test_complex_queries_match_like_whoosh_and_rank_by_the_scorer(index):
+    results = index.search('"suku bunga"')
+    assert set(ids(results)) == {"a5", "p1"}
+    assert ids(index.search("gempa -sekolah")) == []
+    assert ids(index.search("kaspersky", sort="oldest")) == ["a4", "a3"]
+    both = index.search("beras OR kaspersky", limit=20)
+    assert set(ids(both)) == {"a1", "a2", "a12", "a3", "a4"}
+    assert [h.score for h in both.hits] == sorted((h.score for h in both.hits), reverse=True)
+
+
+# -- fast path == reference ----------------------------------------------------------------
+def _fast(view, reader, text, params, need):
+    q = plain_query(text)[0]
+    scored = score_query(view, reader, q, params, need=need)
+    return sorted(zip(scored.ids.tolist(), scored.scores.tolist()), key=lambda kv: (-kv[1], kv[0]))
+
+
+PARAMS = [RankingParams(), RankingParams(untitled_boost=0, exact_weight=0, pair_weight=0),
+          RankingParams(k1=0.9, title_weight=3, title_b=0.8, body_b=0.4, coord_power=2,
+                        pair_k1=0.5, exact_weight=1)]
+
+
+@pytest.mark.parametrize("params", PARAMS)
+def test_fast_path_equals_the_reference(index, params):
+    index.delete(["a6", "c2"])  # deletions must be honoured by both
+    index.add([Article(id="late", title="Harga Beras Turun", body="Harga beras di pasar turun.")])
+    searcher = index._searcher()
+    reader = searcher.reader()
+    assert len(reader.leaf_readers()) >= 2  # several segments
+    view = IndexView(reader)
+    words = sorted({w.lower() for line in (FIXTURES / "ranking.jsonl").read_text().splitlines()
+                    for w in re.findall(r"[A-Za-z]{4,}", line)})
+    rng = random.Random(7)
+    queries = ["pemerintah", "harga beras", "suku bunga acuan", "gempa cianjur warga rumah",
+               "banjir bandang garut", "yang di dan"]
+    queries += [" ".join(rng.sample(words, rng.randint(1, 8))) for _ in range(25)]
+    for text in queries:
+        for need in (1, 2):
+            fast = _fast(view, reader, text, params, need)
+            ref = reference_ranking(reader, plain_query(text)[0], params, need=need)
+            assert [d for d, _ in fast] == [d for d, _ in ref], text
+            np.testing.assert_allclose([s for _, s in fast], [s for _, s in ref], rtol=1e-9)
+
+
+def test_block_decoding_reads_every_posting(tmp_path):
+    # more than one 128-posting block, with gaps in the document numbers
+    index = SearchIndex.create(tmp_path / "blocks")
+    articles = [Article(id=f"d{i}", title=f"Judul {i}",
+                        body=("sawit " * (1 + i % 5) if i % 3 else "kopi ") + f"kata{i}")
+                for i in range(700)]
+    index.add(articles)
+    reader = index._searcher().reader()
+    (segment, _), = reader.leaf_readers()
+    for term in ("sawit", "kopi", "judul", "kata17"):
+        ids, weights = read_postings(segment, "body" if term != "judul" else "title", term)
+        m = reader.postings("body" if term != "judul" else "title", term)
+        expect = list(m.items_as("weight"))
+        assert ids.tolist() == [d for d, _ in expect]
+        assert weights.tolist() == [w for _, w in expect]
+    assert len(read_postings(segment, "body", "sawit")[0]) > 256
+
+
+# -- documentation -------------------------------------------------------------------------
+def test_every_parameter_is_documented():
+    text = DOCS.read_text(encoding="utf-8")
+    for name, _, _ in RankingParams.describe():
+        assert f"`{name}`" in text, name
+
+
+def test_unknown_parameter_is_refused():
+    with pytest.raises(ValueError, match="unknown ranking parameter"):
+        RankingParams().replace(nope=1)

@@ -1,0 +1,76 @@
+"""Did you mean: corrected queries from the index's own words."""
+
+from __future__ import annotations
+
+import json
+
+from click.testing import CliRunner
+
+from searcher.cli import cli
+from searcher.suggest import SUGGEST_BELOW, correct
+
+
+def test_a_misspelt_word_is_corrected(read_only_mini_index):
+    results = read_only_mini_index.search("kaspersy")
+    assert results.total == 0
+    assert results.suggestion == "kaspersky"
+    assert read_only_mini_index.search(results.suggestion).total == 2
+
+
+def test_each_word_is_corrected_on_its_own_and_keeps_its_case(read_only_mini_index):
+    assert read_only_mini_index.search("Kaspersy antivirus").suggestion == "Kaspersky antivirus"
+    assert read_only_mini_index.search("kaspersy antivirs").suggestion == "kaspersky antivirus"
+    assert read_only_mini_index.search("KASPERSY").suggestion == "KASPERSKY"
+
+
+def test_syntax_around_the_words_is_kept(read_only_mini_index):
+    got = read_only_mini_index.search('"antivirus kaspersy" -lebaran source:kompas')
+    assert got.suggestion == '"antivirus kaspersky" -lebaran source:kompas'
+    assert read_only_mini_index.search("title:kaspersy").suggestion == "title:kaspersky"
+
+
+def test_two_edits_for_longer_words_one_for_short_ones(read_only_mini_index):
+    assert read_only_mini_index.search("kasprsy").suggestion == "kaspersky"  # two edits
+    assert read_only_mini_index.search("bxrs").suggestion is None  # 4 letters: one edit at most
+    assert read_only_mini_index.search("beraz").suggestion == "beras"
+
+
+def test_the_more_frequent_of_equally_close_words_wins(query_index):
+    # "pasur" is one edit from both "pasar" (2 articles) and "pasir" (1 article)
+    assert query_index.search("pasur").suggestion == "pasar"
+    reader = query_index._searcher().reader()
+    assert correct(reader, "pasur") == "pasar"
+
+
+def test_no_suggestion_when_words_are_known_or_nothing_is_close(read_only_mini_index):
+    assert read_only_mini_index.search("kaspersky").suggestion is None
+    assert read_only_mini_index.search("qqqzzzxxx").suggestion is None
+    assert read_only_mini_index.search("yang").suggestion is None
+    assert read_only_mini_index.search("").suggestion is None
+    # known words that just do not occur together: nothing to correct
+    got = read_only_mini_index.search("kaspersky merapi source:tempo.co")
+    assert got.total < SUGGEST_BELOW and got.suggestion is None
+
+
+def test_only_a_suggestion_that_finds_more(read_only_mini_index):
+    # kaspersky is only in tekno.kompas.com articles: the correction finds nothing more
+    assert read_only_mini_index.search("kaspersy", sources=["tempo.co"]).suggestion is None
+    assert read_only_mini_index.search("kaspersy", sources=["tekno.kompas.com"]).suggestion \
+        == "kaspersky"
+
+
+def test_a_typo_next_to_a_common_word_is_still_corrected(read_only_mini_index):
+    # "rusia" alone finds articles, but not together with the misspelt word
+    got = read_only_mini_index.search("kaspersy rusia")
+    assert got.suggestion == "kaspersky rusia"
+
+
+def test_json_and_terminal_output(mini_index_path):
+    runner = CliRunner()
+    out = runner.invoke(cli, ["--index", str(mini_index_path), "search", "kaspersy", "--json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output)["suggestion"] == "kaspersky"
+    out = runner.invoke(cli, ["--index", str(mini_index_path), "search", "kaspersky", "--json"])
+    assert json.loads(out.output)["suggestion"] is None
+    out = runner.invoke(cli, ["--index", str(mini_index_path), "search", "kaspersy"])
+    assert "Did you mean: kaspersky?" in out.output
