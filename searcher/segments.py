@@ -42,8 +42,8 @@ from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from hashlib import md5
-from itertools import accumulate, chain, islice, repeat
-from operator import add, ge, itemgetter, methodcaller, neg, sub
+from itertools import accumulate, chain, groupby, islice, repeat
+from operator import add, and_, ge, itemgetter, methodcaller, neg, sub
 from typing import Any
 
 from whoosh import formats
@@ -55,7 +55,7 @@ from whoosh.system import emptybytes
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from searcher.analysis import default_analyzer
-from searcher.analysis.pipeline import Analyzer
+from searcher.analysis.pipeline import Analyzer, normalize
 
 __all__ = ["FieldPlan", "SegmentBuilder", "build_segment", "encode_positions", "plan_schema"]
 
@@ -82,6 +82,12 @@ _PACKED_UINT = [_UINT.pack(n) for n in range(4096)]
 _SINGLE_POSITION = [_UINT.pack(1) + pickle.dumps([p], 2) for p in range(4096)]
 
 
+_FIRST = itemgetter(0)
+_SECOND = itemgetter(1)
+_THIRD = itemgetter(2)
+_LAST = itemgetter(-1)
+
+
 def encode_positions(positions: list[int]) -> bytes:
     """The Positions format's value of a sorted list of positions.
 
@@ -99,30 +105,34 @@ def _f32(x: float) -> float:
 
 
 # -- analysis ------------------------------------------------------------------------
-class _ChunkTerms(dict):  # type: ignore[type-arg]
-    """``chunk → tuple of terms`` for whitespace-free chunks of text, filled on demand."""
+class _ChunkCache(dict):  # type: ignore[type-arg]
+    """``chunk → (stems, forms)`` for whitespace-free chunks of text, filled on demand.
 
-    def __init__(self, analyze: Callable[[str], list[tuple[str, int, int]]],
-                 hyphenated: set[str] | None = None, limit: int = 1_000_000) -> None:
+    One tokenization gives both: the stems are the terms of
+    :meth:`Analyzer.spans`, the forms the normalised surface of the same tokens (what
+    :meth:`Analyzer.exact_spans` gives; the two tokenize alike).
+    """
+
+    def __init__(self, analyzer: Analyzer, hyphenated: set[str], limit: int = 2_000_000) -> None:
         super().__init__()
-        self._analyze = analyze
+        self._spans = analyzer.spans
         self._hyphenated = hyphenated
         self._limit = limit
 
-    def __missing__(self, chunk: str) -> tuple[str, ...]:
-        terms = tuple(t for t, _, _ in self._analyze(chunk))
+    def __missing__(self, chunk: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        spans = self._spans(chunk)
+        entry = (tuple([t for t, _, _ in spans]), tuple([normalize(chunk[a:b]) for _, a, b in spans]))
         if len(self) >= self._limit:
             self.clear()
-            if self._hyphenated is not None:
-                self._hyphenated.clear()
-        self[chunk] = terms
-        if self._hyphenated is not None and any("-" in t for t in terms):
+            self._hyphenated.clear()
+        self[chunk] = entry
+        if any("-" in t for t in entry[0]):
             self._hyphenated.add(chunk)
-        return terms
+        return entry
 
 
 class FastTerms:
-    """Term lists of text, computed chunk by chunk with caches.
+    """Term lists of text, computed chunk by chunk with a cache.
 
     Tokens never span whitespace (see :mod:`searcher.analysis.pipeline`), so the
     terms of a text are the terms of its whitespace-separated chunks in order.
@@ -131,16 +141,18 @@ class FastTerms:
     def __init__(self, analyzer: Analyzer | None = None) -> None:
         self.analyzer = analyzer if analyzer is not None else default_analyzer()
         self.hyphenated: set[str] = set()
-        self._stemmed = _ChunkTerms(self.analyzer.spans, self.hyphenated)
-        self._exact = _ChunkTerms(self.analyzer.exact_spans)
+        self._cache = _ChunkCache(self.analyzer, self.hyphenated)
+
+    def entries(self, chunks: list[str]) -> list[tuple[tuple[str, ...], tuple[str, ...]]]:
+        return list(map(self._cache.__getitem__, chunks))
 
     def stemmed(self, chunks: list[str]) -> list[str]:
         """Stemmed terms (stopwords kept), as :meth:`Analyzer.spans` gives them."""
-        return list(chain.from_iterable(map(self._stemmed.__getitem__, chunks)))
+        return list(chain.from_iterable(map(_FIRST, map(self._cache.__getitem__, chunks))))
 
     def exact(self, chunks: list[str]) -> list[str]:
         """Lower-cased forms, as :meth:`Analyzer.exact_spans` gives them."""
-        return list(chain.from_iterable(map(self._exact.__getitem__, chunks)))
+        return list(chain.from_iterable(map(_SECOND, map(self._cache.__getitem__, chunks))))
 
     def pieces(self, terms: list[str], chunks: list[str]) -> list[tuple[int, str]]:
         """``(position, piece)`` of the pieces of hyphenated compounds among ``terms``."""
@@ -170,9 +182,9 @@ def _forms_and_pairs(fast: FastTerms, value: str) -> tuple[list[str], list[tuple
     # ExactFormsAndPairs in index mode: forms, then the pair terms of neighbouring content words
     from searcher.ranking.fields import content_stems, pair_terms
 
-    chunks = value.split()
-    forms = fast.exact(chunks)
-    stems = fast.stemmed(chunks)
+    entries = fast.entries(value.split())
+    forms = list(chain.from_iterable(map(_SECOND, entries)))
+    stems = list(chain.from_iterable(map(_FIRST, entries)))
     if len(stems) == len(forms):  # content_stems(value) without analysing the text again
         stop = fast.analyzer.stopwords
         content = [s for s, f in zip(stems, forms) if f not in stop]
@@ -287,16 +299,19 @@ class FieldPlan:
             weights = [f * fb for f in freqs]
         return keys, freqs, weights, values
 
-    def postings(self, value: object, boost: float) -> tuple[list[bytes], list[int], list[float], list[bytes]]:
-        """``(term bytes, freqs, weights, values)`` of ``value``, fast when possible."""
+    def postings(self, value: object, boost: float) -> tuple[list[Any], list[int], list[float], list[bytes]]:
+        """``(terms, freqs, weights, values)`` of ``value``, fast when possible.
+
+        Terms are ``str`` from the fast path (encoded once per segment, when written)
+        and UTF-8 ``bytes`` from ``field.index()``.
+        """
         if self.terms_fn is not None:
             if self.verify_left > 0:
                 self.verify_left -= 1
                 if not self.agrees(value):
                     self.terms_fn = None  # the analyzer changed: use Whoosh's analysis from now on
             if self.terms_fn is not None:
-                keys, freqs, weights, values = self.analyse(value, boost)
-                return [k.encode("utf-8") for k in keys], freqs, weights, values
+                return self.analyse(value, boost)
         items = list(self.field.index(value))
         if not items:
             return [], [], [], []
@@ -368,6 +383,8 @@ class SegmentBuilder:
         self._postings: dict[str, defaultdict[bytes, list[Any]]] = {}
         #: field → per-document length as Whoosh reads it back (quantised), 0 for none
         self._lengths: dict[str, array] = {}
+        #: field → 1: str terms only (fast path), 2: bytes only, 3: both
+        self._kinds: dict[str, int] = {}
         self.closed = False
 
     def __len__(self) -> int:
@@ -412,8 +429,10 @@ class SegmentBuilder:
         if acc is None:
             acc = self._postings[name] = defaultdict(list)
             self._lengths[name] = array("I")
+            self._kinds[name] = 0
         tbytes, freqs, weights, values = plan.postings(value, boost)
         if tbytes:
+            self._kinds[name] |= 1 if tbytes[0].__class__ is str else 2
             deque(map(list.extend, map(acc.__getitem__, tbytes),
                       zip(repeat(docnum), weights, values)), 0)
         length = sum(freqs) if plan.scorable else 0
@@ -441,9 +460,17 @@ class SegmentBuilder:
             prefix = terms.start_field(name)
             lengths = self._lengths[name] if plan.scorable else None
             fixed = plan.format.fixed_value_size()
-            keys = sorted(acc)
-            rows = postings.write_flat(list(map(acc.__getitem__, keys)), lengths, fixed)
-            terms.add_many(list(map(add, repeat(prefix), keys)), rows)
+            kinds = self._kinds[name]
+            keys = sorted(acc) if kinds != 3 else sorted(acc, key=_as_bytes)
+            flats = list(map(acc.__getitem__, keys))
+            if kinds == 1:  # str terms: code point order is UTF-8 byte order
+                bkeys = list(map(str.encode, keys))
+            elif kinds == 2:
+                bkeys = keys
+            else:  # a field that left the fast path mid-segment: terms of both kinds
+                bkeys, flats = _merge_spellings(list(map(_as_bytes, keys)), flats)
+            rows = postings.write_flat(flats, lengths, fixed)
+            terms.add_many(list(map(add, repeat(prefix), bkeys)), rows)
         self._postings.clear()
         postings.close()
         terms.close()
@@ -462,6 +489,20 @@ class SegmentBuilder:
                 pass
         remove_segment_files(self.folder, self.segment)
         self.closed = True
+
+
+def _as_bytes(term: str | bytes) -> bytes:
+    return term.encode("utf-8") if isinstance(term, str) else term
+
+
+def _merge_spellings(keys: list[bytes], flats: list[list[Any]]) -> tuple[list[bytes], list[list[Any]]]:
+    """Join the postings of a term gathered under both its ``str`` and ``bytes`` spelling."""
+    merged: dict[bytes, list[tuple[Any, Any, Any]]] = {}
+    for key, flat in zip(keys, flats):
+        merged.setdefault(key, []).extend(zip(flat[0::3], flat[1::3], flat[2::3]))
+    out_keys = sorted(merged)
+    out_flats = [list(chain.from_iterable(sorted(merged[k], key=_FIRST))) for k in out_keys]
+    return out_keys, out_flats
 
 
 def remove_segment_files(folder: str, segment: Any) -> None:
@@ -490,15 +531,44 @@ _LENGTH_BYTE[0] = 0
 _IDS = itemgetter(slice(0, None, 3))
 _WEIGHTS = itemgetter(slice(1, None, 3))
 _VALUES = itemgetter(slice(2, None, 3))
-_FIRST = itemgetter(0)
-_LAST = itemgetter(-1)
+
+
+class _Float32(dict):  # type: ignore[type-arg]
+    """``weight → the 32-bit float Whoosh stores``, as a dict for ``map``."""
+
+    def __missing__(self, w: float) -> float:
+        got = self[w] = _f32(w)
+        return got
+
+
+class _MiniWeight(dict):  # type: ignore[type-arg]
+    """``weight → what a one-posting block stores for it`` (``None`` for 1.0)."""
+
+    def __missing__(self, w: float) -> float | None:
+        w32 = _FLOAT32[w]
+        got = self[w] = None if w32 == 1.0 else w32
+        return got
+
+
+class _MaxWeight(dict):  # type: ignore[type-arg]
+    """``weight → the block's maximum weight as Whoosh records it`` (0 unless positive)."""
+
+    def __missing__(self, w: float) -> float:
+        got = self[w] = float(w) if w > 0 else 0
+        return got
+
+
+_FLOAT32 = _Float32()
+_MINI_WEIGHT = _MiniWeight()
+_MAX_WEIGHT = _MaxWeight()
 
 
 class PostingsWriter:
     """Posting lists in the W3 codec's block layout; returns each term's info row.
 
     Terms whose postings fit in one block (nearly all) are encoded together with
-    ``map`` over the whole batch, so the Python work per term is a few calls in C.
+    ``map`` over the whole batch, so the Python work per term is a few calls in C;
+    terms with a single posting (most of them) take a shorter way still.
     """
 
     def __init__(self, postfile: Any, blocklimit: int) -> None:
@@ -518,19 +588,60 @@ class PostingsWriter:
 
         Returns the term-info bytes of each, in the same order.
         """
-        limit3 = 3 * self.blocklimit
         if not flats:
             return []
-        if max(map(len, flats)) <= limit3:
+        sizes = list(map(len, flats))
+        if sizes.count(3) == len(sizes):
+            return self._write_singles(flats, lengths, fixed)
+        limit3 = 3 * self.blocklimit
+        kind = [1 if n == 3 else (2 if n <= limit3 else 3) for n in sizes]
+        out: list[bytes] = [b""] * len(flats)
+        for k, write in ((1, self._write_singles), (2, self._write_small)):
+            where = [i for i, x in enumerate(kind) if x == k]
+            if where:
+                rows = write(list(map(flats.__getitem__, where)), lengths, fixed)
+                for i, row in zip(where, rows):
+                    out[i] = row
+        for i, x in enumerate(kind):
+            if x == 3:
+                f = flats[i]
+                out[i] = self.write(_IDS(f), _WEIGHTS(f), _VALUES(f), lengths, fixed)
+        return out
+
+    def _write_singles(self, flats: list[list[Any]], lengths: array | None,
+                       fixed: int | None) -> list[bytes]:
+        # one posting per term: ((doc,), weight or None, (value,)) and its block header
+        dumps = pickle.dumps
+        ds = list(map(_FIRST, flats))
+        ws = list(map(_SECOND, flats))
+        if fixed is None or fixed < 0:
+            mini_v: Iterable[object] = zip(map(_THIRD, flats))
+        elif fixed == 0:
+            mini_v = repeat(None)
+        else:
+            mini_v = map(_THIRD, flats)
+        datas = list(map(dumps, zip(zip(ds), map(_MINI_WEIGHT.__getitem__, ws), mini_v), repeat(4)))
+        if max(map(len, datas)) >= COMPRESS_MIN:  # long position lists: the general way
             return self._write_small(flats, lengths, fixed)
-        small = [f for f in flats if len(f) <= limit3]
-        rows = iter(self._write_small(small, lengths, fixed))
-        out = []
-        for f in flats:
-            if len(f) <= limit3:
-                out.append(next(rows))
-            else:
-                out.append(self.write(_IDS(f), _WEIGHTS(f), _VALUES(f), lengths, fixed))
+        if lengths is not None:
+            lbs = list(map(_LENGTH_BYTE.__getitem__, map(lengths.__getitem__, ds)))
+        else:
+            lbs = [0] * len(ds)
+        maxw = list(map(_MAX_WEIGHT.__getitem__, ws))
+        infos = list(map(dumps, zip(repeat(1), ds, maxw, repeat(0), lbs, lbs), repeat(2)))
+        return self._append(infos, datas, map(_TERMINFO.pack, repeat(0), map(_FLOAT32.__getitem__, ws),
+                                              repeat(1), lbs, lbs, maxw, ds, ds))
+
+    def _append(self, infos: list[bytes], datas: list[bytes], rows: Iterable[bytes]) -> list[bytes]:
+        """Append single-block posting lists; returns the term-info rows with their extents."""
+        sizes = map(neg, map(add, map(len, infos), map(len, datas)))
+        blobs = list(map(emptybytes.join, zip(repeat(_MAGIC), map(_BLOCK_LEN.pack, sizes), infos, datas)))
+        bloblens = list(map(len, blobs))
+        starts = accumulate(bloblens, initial=self.base + len(self.buf))
+        self.buf += emptybytes.join(blobs)
+        out = list(map(add, rows, map(_EXTENT.pack, starts, bloblens)))
+        if len(self.buf) > 1 << 22:
+            self._spill()
         return out
 
     def _write_small(self, flats: list[list[Any]], lengths: array | None,
@@ -579,17 +690,8 @@ class PostingsWriter:
         else:
             lbmin = lbmax = [0] * len(flats)  # type: ignore[assignment]
         infos = list(map(dumps, zip(ns, map(_LAST, idl), maxw, comps, lbmin, lbmax), repeat(2)))
-        sizes = map(neg, map(add, map(len, infos), map(len, datas)))
-        blobs = list(map(emptybytes.join, zip(repeat(_MAGIC), map(_BLOCK_LEN.pack, sizes), infos, datas)))
-        bloblens = list(map(len, blobs))
-        starts = accumulate(bloblens, initial=self.base + len(self.buf))
-        self.buf += emptybytes.join(blobs)
-        rows = map(_TERMINFO.pack, repeat(0), totals, ns, lbmin, lbmax, maxw,
-                   map(_FIRST, idl), map(_LAST, idl))
-        out = list(map(add, rows, map(_EXTENT.pack, starts, bloblens)))
-        if len(self.buf) > 1 << 22:
-            self._spill()
-        return out
+        return self._append(infos, datas, map(_TERMINFO.pack, repeat(0), totals, ns, lbmin, lbmax,
+                                              maxw, map(_FIRST, idl), map(_LAST, idl)))
 
     def write(self, ids: list[int], weights: list[float], values: list[bytes],
               lengths: array | None, fixed: int | None) -> bytes:
@@ -698,10 +800,12 @@ class TermIndexWriter:
         self.positions.extend(positions)
         buf += emptybytes.join(records)
         # filetables.md5_hash(key): the low 32 bits of the key's MD5
-        hashes = map(int.from_bytes, map(_LOW4, map(_DIGEST, map(md5, keys))), repeat("big"))
+        hashes = list(map(int.from_bytes, map(_LOW4, map(_DIGEST, map(md5, keys))), repeat("big")))
+        # bucket = low byte of the hash; a stable sort keeps the keys' order within a bucket
+        entries = sorted(zip(map(and_, hashes, repeat(255)), hashes, positions), key=_FIRST)
         buckets = self.hash.buckets
-        for h, p in zip(hashes, positions):
-            buckets[h & 255].append((h, p))
+        for bucket, group in groupby(entries, key=_FIRST):
+            buckets[bucket].extend(map(_HASH_POS, group))
 
     def close(self) -> None:
         hw = self.hash
@@ -743,6 +847,7 @@ class TermIndexWriter:
 
 
 _LOW4 = itemgetter(slice(12, None))
+_HASH_POS = itemgetter(1, 2)
 _DIGEST = methodcaller("digest")
 
 

@@ -1,20 +1,29 @@
 """Did you mean: a corrected query when a query finds (almost) nothing.
 
-Each searched word of a query of up to :data:`MAX_WORDS` words (see
-:func:`searcher.query.query_words`) is looked up on its own. A word that the index knows — its unstemmed form or its stem is in
-at least :data:`TRUSTED_DF` documents — is kept. Any other word is replaced by the
-index word nearest to it: within :data:`MAX_EDITS` edits (one for words of up to
-four letters), sharing the first letter, closest first and then most frequent, and
-at least :data:`MIN_RATIO` times as frequent as the word itself. Candidates come
-from the unstemmed ``exact`` field, so the suggestion is a real word form.
+When the words of a query (up to :data:`MAX_WORDS` of them, see
+:func:`searcher.query.query_words`) together match fewer than :data:`SUGGEST_BELOW`
+documents, each word is looked up on its own and replaced by the index word
+nearest to it that is at least :data:`MIN_RATIO` times as frequent (in documents):
 
-The corrected query is suggested only when the original's words together match
-fewer than :data:`SUGGEST_BELOW` documents and the corrected one matches more
+1. words one edit away (a letter deleted, inserted, replaced, or two neighbours
+   swapped — ``pemerintha`` → ``pemerintah``), the most frequent first;
+2. only if there is none, and for words longer than four letters, words two edits
+   away that share the first :data:`PREFIX` letters (``kasprsy`` → ``kaspersky``).
+
+Candidates come from the unstemmed ``exact`` field, so a suggestion is a real word
+form. A word found in at least :data:`TRUSTED_DF` (but fewer than :data:`COMMON_DF`)
+documents is corrected only by one edit, when a neighbour is that much more frequent
+(``kementrian`` → ``kementerian``). The
+corrected query is suggested only when it matches more documents than the original
 (same filters). Example: ``kaspersy`` → ``kaspersky``.
+
+Cost: nothing beyond a few term lookups while a query finds enough; a correction
+is some hundreds of term lookups per word.
 """
 
 from __future__ import annotations
 
+import string
 from collections.abc import Callable
 
 from whoosh import query as wq
@@ -26,22 +35,26 @@ from searcher.analysis.pipeline import normalize
 from searcher.facets import matching_docnums
 from searcher.query import query_words
 
-#: Suggest only when a query finds fewer documents than this.
+#: Suggest only when a query's words together match fewer documents than this.
 SUGGEST_BELOW = 3
-#: Words in at least this many documents are never corrected.
+#: Words in fewer documents than this count as unknown (possible typos).
 TRUSTED_DF = 3
-#: Longest edit distance of a correction (Damerau-Levenshtein).
-MAX_EDITS = 2
+#: Words in this many documents or more are never corrected.
+COMMON_DF = 100
 #: A correction must be in at least this many times as many documents as the word.
-MIN_RATIO = 10
+MIN_RATIO = 20
+#: Two-edit corrections must share this many first letters with the word.
+PREFIX = 2
 #: Words shorter than this are never corrected.
 MIN_LENGTH = 3
-#: Words longer than this are never corrected (nor are they typos of a real word).
+#: Words longer than this are never corrected.
 MAX_LENGTH = 24
 #: Queries with more searched words than this (pasted text) are not corrected.
 MAX_WORDS = 8
 #: Field whose (unstemmed) words are the candidates.
 LEXICON_FIELD = "exact"
+
+_LETTERS = string.ascii_lowercase
 
 
 def suggest(searcher: Searcher, query: str, total: int, *,
@@ -52,8 +65,7 @@ def suggest(searcher: Searcher, query: str, total: int, *,
     string into a Whoosh query (the search's own parser) and ``filter`` is the
     search's filter. Documents are counted with the query's own logic (all words of
     a short query), not the ranking's fallback to any word, so a misspelt word of a
-    two-word query is corrected even when the other word alone finds plenty. Cheap
-    when every word is known: a few term lookups.
+    two-word query is corrected even when the other word alone finds plenty.
     """
     reader = searcher.reader()
     if LEXICON_FIELD not in reader.schema:
@@ -61,9 +73,11 @@ def suggest(searcher: Searcher, query: str, total: int, *,
     words = query_words(query)
     if len(words) > MAX_WORDS:
         return None
-    words = [w for w in words if _unknown(reader, w.text)]
+    words = [w for w in words if _correctable(w.text)]
     if not words:
         return None
+    if total >= SUGGEST_BELOW and not any(_rare(reader, w.text) for w in words):
+        return None  # the common case: enough results and every word well known
     found = 0 if total == 0 else matching_docnums(searcher, parse(query), filter).size
     if found >= SUGGEST_BELOW:
         return None
@@ -85,45 +99,53 @@ def suggest(searcher: Searcher, query: str, total: int, *,
     return candidate if better_found > found else None
 
 
-def _unknown(reader: IndexReader, surface: str) -> bool:
-    """Whether ``surface`` is a word that could be misspelt and is rare in the index."""
-    analyzer = default_analyzer()
+def _correctable(surface: str) -> bool:
     word = normalize(surface)
-    if not MIN_LENGTH <= len(word) <= MAX_LENGTH or not word.isalpha() or analyzer.is_stopword(word):
+    return (MIN_LENGTH <= len(word) <= MAX_LENGTH and word.isalpha()
+            and not default_analyzer().is_stopword(word))
+
+
+def _rare(reader: IndexReader, surface: str) -> bool:
+    """Whether neither the word's form nor its stem is in :data:`TRUSTED_DF` documents."""
+    if reader.doc_frequency(LEXICON_FIELD, normalize(surface)) >= TRUSTED_DF:
         return False
-    if reader.doc_frequency(LEXICON_FIELD, word) >= TRUSTED_DF:
-        return False
-    stem = analyzer.term(surface)
+    stem = default_analyzer().term(surface)
     known = max(reader.doc_frequency("body", stem), reader.doc_frequency("title", stem))
     return bool(known < TRUSTED_DF)
 
 
 def correct(reader: IndexReader, surface: str) -> str | None:
-    """The index word that ``surface`` is a misspelling of, or ``None`` when it is fine."""
-    if not _unknown(reader, surface):
+    """The index word that ``surface`` is likely a misspelling of, or ``None``."""
+    if not _correctable(surface):
         return None
     word = normalize(surface)
-    df = reader.doc_frequency(LEXICON_FIELD, word)
-    need = max(df * MIN_RATIO, 1)
-    limit = 1 if len(word) <= 4 else MAX_EDITS
-    for dist in range(1, limit + 1):
-        best: tuple[int, str] | None = None
-        for cand in _within(reader, word, dist):
-            if cand == word or not cand.isalpha():
-                continue
-            freq = reader.doc_frequency(LEXICON_FIELD, cand)
-            if freq >= need and (best is None or (freq, cand) > best):
-                best = (freq, cand)
-        if best is not None:
-            return best[1]
-    return None
+    own = reader.doc_frequency(LEXICON_FIELD, word)
+    if own >= COMMON_DF:
+        return None
+    need = max(own * MIN_RATIO, 1)
+    df = reader.doc_frequency
+    best = max(((df(LEXICON_FIELD, c), c) for c in _edits1(word)), default=(0, ""))
+    if best[0] >= need:
+        return best[1]
+    if len(word) <= 4 or not _rare(reader, surface):
+        return None
+    found = set()
+    for leaf, _ in reader.leaf_readers():  # each segment searches with an automaton
+        found.update(leaf.terms_within(LEXICON_FIELD, word, 2, prefix=PREFIX))
+    best = max(((df(LEXICON_FIELD, c), c) for c in found if c != word and c.isalpha()),
+               default=(0, ""))
+    return best[1] if best[0] >= need else None
 
 
-def _within(reader: IndexReader, word: str, dist: int) -> set[str]:
-    """Index words within ``dist`` edits of ``word`` with the same first letter."""
-    out: set[str] = set()
-    for leaf, _ in reader.leaf_readers():  # segments search with an automaton
-        out.update(leaf.terms_within(LEXICON_FIELD, word, dist, prefix=1))
+def _edits1(word: str) -> set[str]:
+    """Every string one edit (delete, swap, replace, insert) from ``word``."""
+    letters = _LETTERS + "".join(sorted(set(word) - set(_LETTERS)))
+    splits = [(word[:i], word[i:]) for i in range(len(word) + 1)]
+    out = {a + b[1:] for a, b in splits if b}
+    out |= {a + b[1] + b[0] + b[2:] for a, b in splits if len(b) > 1}
+    out |= {a + c + b[1:] for a, b in splits if b for c in letters}
+    out |= {a + c + b for a, b in splits for c in letters}
+    out.discard(word)
     return out
 
 

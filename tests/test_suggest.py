@@ -35,6 +35,10 @@ def test_two_edits_for_longer_words_one_for_short_ones(read_only_mini_index):
     assert read_only_mini_index.search("beraz").suggestion == "beras"
 
 
+def test_swapped_letters_are_one_edit(read_only_mini_index):
+    assert read_only_mini_index.search("pemerintha").suggestion == "pemerintah"
+
+
 def test_the_more_frequent_of_equally_close_words_wins(query_index):
     # "pasur" is one edit from both "pasar" (2 articles) and "pasir" (1 article)
     assert query_index.search("pasur").suggestion == "pasar"
