@@ -385,9 +385,11 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
 
 # -- check / optimize / delete -------------------------------------------------------------
 @cli.command("check")
+@click.option("--postings", is_flag=True,
+              help="Also decode every posting list (slower; finds damage inside segments).")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.pass_context
-def check_cmd(ctx: click.Context, as_json: bool) -> None:
+def check_cmd(ctx: click.Context, postings: bool, as_json: bool) -> None:
     """Verify the index: every segment, stored document, id and cache entry.
 
     Prints each problem with the command that fixes it. Exit status 1 when a
@@ -395,7 +397,7 @@ def check_cmd(ctx: click.Context, as_json: bool) -> None:
     """
     index = open_index(ctx)
     with handled():
-        report = index.check()
+        report = index.check(postings=postings)
     if as_json:
         emit_json(report.to_dict())
     else:

@@ -293,11 +293,14 @@ class SearchIndex:
 
         return optimize_index(self._ix, self.path, wait=wait)
 
-    def check(self) -> CheckReport:
-        """Verify the index (see :func:`searcher.maintenance.check_index`); changes nothing."""
+    def check(self, *, postings: bool = False) -> CheckReport:
+        """Verify the index (see :func:`searcher.maintenance.check_index`); changes nothing.
+
+        ``postings`` also decodes every posting list (slower).
+        """
         from searcher.maintenance import check_index
 
-        return check_index(self.path)
+        return check_index(self.path, postings=postings)
 
     @staticmethod
     def rebuild(path: str | os.PathLike[str] | None, paths: Iterable[str | os.PathLike[str]], *,

@@ -69,8 +69,15 @@ def holder(index_dir: Path) -> str | None:
 
 
 def _command() -> str:
-    argv = [os.path.basename(sys.argv[0]) if sys.argv and sys.argv[0] else "python", *sys.argv[1:]]
-    text = " ".join(argv)
+    """This process's command line, short: ``searcher index …``, ``python -m searcher …``."""
+    first = sys.argv[0] if sys.argv and sys.argv[0] else ""
+    if first == "-c":
+        name = "python -c"
+    elif os.path.basename(first) == "__main__.py":
+        name = f"python -m {os.path.basename(os.path.dirname(first)) or 'searcher'}"
+    else:
+        name = os.path.basename(first) or "python"
+    text = " ".join([name, *sys.argv[1:]])
     return text if len(text) <= 200 else text[:197] + "..."
 
 

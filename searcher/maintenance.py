@@ -66,8 +66,13 @@ class CheckReport:
                 "problems": rows(self.problems), "warnings": rows(self.warnings)}
 
 
-def check_index(path: Path, *, rebuild_hint: str = "searcher index --rebuild PATHS") -> CheckReport:
-    """Verify the index at ``path`` without changing it."""
+def check_index(path: Path, *, postings: bool = False,
+                rebuild_hint: str = "searcher index --rebuild PATHS") -> CheckReport:
+    """Verify the index at ``path`` without changing it.
+
+    With ``postings``, also decode every posting list of every term (slower: about
+    as long as reading the whole index).
+    """
     from searcher.index import open_whoosh
 
     report = CheckReport(str(path))
@@ -84,6 +89,8 @@ def check_index(path: Path, *, rebuild_hint: str = "searcher index --rebuild PAT
     paths: dict[str, int] = {}
     for seg in toc.segments:
         _check_segment(ix.storage, toc.schema, seg, report, ids_seen, paths, rebuild)
+        if postings:
+            _check_postings(ix.storage, toc.schema, seg, report, rebuild)
     dups = [i for i, n in ids_seen.items() if n > 1]
     if dups:
         report.problems.append(Problem(
@@ -148,6 +155,50 @@ def _check_segment(storage: FileStorage, schema: object, seg: object, report: Ch
         report.problems.append(Problem(f"segment {name} cannot be read: {error}", rebuild))
     finally:
         reader.close()
+
+
+def _check_postings(storage: FileStorage, schema: object, seg: object, report: CheckReport,
+                    rebuild: str) -> None:
+    from searcher.merging import _decode_postings, _Source
+
+    name = seg.segment_id()  # type: ignore[attr-defined]
+    bad = 0
+    example = ""
+    try:
+        src = _Source(storage, seg, 0)  # type: ignore[arg-type]
+    except Exception as error:  # noqa: BLE001
+        report.problems.append(Problem(f"segment {name} cannot be opened: {error}", rebuild))
+        return
+    total = seg.doc_count_all()  # type: ignore[attr-defined]
+    try:
+        for fieldname in src.terms.indexed_field_names():
+            if fieldname not in schema:  # type: ignore[operator]
+                continue
+            fixed = schema[fieldname].format.fixed_value_size()  # type: ignore[index]
+            for tbytes, info in src.field_terms(fieldname):
+                try:
+                    if info.is_inlined():
+                        ids = list(info.inlined_postings()[0])
+                    else:
+                        offset, length = info.extent()
+                        length = length[0] if isinstance(length, tuple) else length
+                        ids = _decode_postings(src.postfile.get(offset, length), fixed)[0]
+                    good = (len(ids) == info.doc_frequency() and ids == sorted(set(ids))
+                            and (not ids or (ids[0] >= 0 and ids[-1] < total)))
+                except Exception:  # noqa: BLE001
+                    good = False
+                if not good:
+                    bad += 1
+                    example = example or f"{fieldname}:{tbytes[:30]!r}"
+    except Exception as error:  # noqa: BLE001
+        report.problems.append(Problem(f"segment {name}: its term index cannot be read ({error})",
+                                       rebuild))
+        return
+    finally:
+        src.close()
+    if bad:
+        report.problems.append(Problem(
+            f"segment {name}: {bad} damaged posting list(s), e.g. {example}", rebuild))
 
 
 def _id_term_finds(reader: object, doc_id: str, docnum: int) -> bool:

@@ -16,13 +16,15 @@ merge stays proportional to what is merged.
 from __future__ import annotations
 
 import io
+import math
 import pickle
 import zlib
 from array import array
 from collections import defaultdict
 from collections.abc import Iterator
 from heapq import merge as heap_merge
-from itertools import accumulate, repeat
+from itertools import accumulate, chain, groupby, repeat
+from operator import itemgetter
 from typing import Any
 
 from whoosh import columns
@@ -38,14 +40,35 @@ from searcher.segments import (PostingsWriter, TermIndexWriter, _PrivateTempStor
 __all__ = ["merge_segments", "plan_merge"]
 
 _BLOCK_LEN = whoosh3.struct.Struct("!i")
+_TERM = itemgetter(0)
+#: size classes of segments grow by this factor (see :func:`plan_merge`)
+LEVEL_BASE = 4
+#: postings (times 3) gathered before they are written, during a merge
+_BATCH_POSTINGS = 3 * 1_000_000
+
+
+def _level(docs: int) -> int:
+    """A segment's size class: segments within a factor of :data:`LEVEL_BASE` share one."""
+    return int(math.log(max(docs, 1), LEVEL_BASE))
 
 
 def plan_merge(segments: list[Segment], limit: int) -> list[Segment]:
-    """The segments to merge so that at most ``limit`` remain (the smallest ones)."""
+    """The segments to merge when there are more than ``limit``.
+
+    All segments of the smallest size class that holds two or more: merges join
+    segments of similar size, so each document is rewritten a few times over the
+    life of an index (not once per commit), and the count drops back under
+    ``limit``. With every class holding one segment, the smallest ones.
+    """
     if len(segments) <= limit:
         return []
-    count = len(segments) - limit + 1
-    return sorted(segments, key=lambda s: s.doc_count())[:count]
+    levels: dict[int, list[Segment]] = {}
+    for seg in segments:
+        levels.setdefault(_level(seg.doc_count()), []).append(seg)
+    for level in sorted(levels):
+        if len(levels[level]) >= 2:
+            return levels[level]
+    return sorted(segments, key=lambda s: s.doc_count())[:len(segments) - limit + 1]
 
 
 class _Source:
@@ -86,6 +109,8 @@ class _Source:
             ids, weights, values = (list(x) for x in info.inlined_postings())
         else:
             offset, length = info.extent()
+            if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it a 1-tuple
+                length = length[0]
             ids, weights, values = _decode_postings(self.postfile.get(offset, length), fixed)
         if self.shift is not None:
             if self.shift:
@@ -250,6 +275,12 @@ def _read_new_ids(schema: Schema, sources: list[_Source]) -> list[str]:
     return ids
 
 
+def _tagged(i: int, terms: Iterator[tuple[bytes, Any]]) -> Iterator[tuple[bytes, int, Any]]:
+    """``(term, source number, term info)``: merged in term order, then source order."""
+    for tbytes, info in terms:
+        yield tbytes, i, info
+
+
 def _merge_postings(storage: FileStorage, schema: Schema, codec: whoosh3.W3Codec, new: Segment,
                     sources: list[_Source], lengths: dict[str, array]) -> None:
     terms = TermIndexWriter(new.create_file(storage, whoosh3.W3Codec.TERMS_EXT))
@@ -259,24 +290,24 @@ def _merge_postings(storage: FileStorage, schema: Schema, codec: whoosh3.W3Codec
         field = schema[name]
         fixed = field.format.fixed_value_size()
         flens = lengths.get(name) if field.scorable else None
-        streams = [((tbytes, i, info) for tbytes, info in src.field_terms(name))
-                   for i, src in enumerate(sources)]
         prefix = terms.start_field(name)
-        current: bytes | None = None
-        ids: list[int] = []
-        weights: list[float] = []
-        values: list[bytes] = []
-        for tbytes, i, info in heap_merge(*streams):
-            if tbytes != current:
-                if ids:
-                    terms.add(prefix + current, postings.write(ids, weights, values, flens, fixed))  # type: ignore[operator]
-                current = tbytes
-                ids, weights, values = [], [], []
-            more_ids, more_weights, more_values = sources[i].postings(info, fixed)
-            ids += more_ids
-            weights += more_weights
-            values += more_values
-        if ids:
-            terms.add(prefix + current, postings.write(ids, weights, values, flens, fixed))  # type: ignore[operator]
+        streams = [_tagged(i, src.field_terms(name)) for i, src in enumerate(sources)]
+        keys: list[bytes] = []
+        flats: list[list[Any]] = []
+        held = 0
+        for tbytes, group in groupby(heap_merge(*streams), key=_TERM):
+            flat: list[Any] = []
+            for _, i, info in group:
+                ids, weights, values = sources[i].postings(info, fixed)
+                flat += chain.from_iterable(zip(ids, weights, values))
+            if flat:
+                keys.append(prefix + tbytes)
+                flats.append(flat)
+                held += len(flat)
+            if held > _BATCH_POSTINGS:  # write in batches: memory stays bounded
+                terms.add_many(keys, postings.write_flat(flats, flens, fixed))
+                keys, flats, held = [], [], 0
+        if keys:
+            terms.add_many(keys, postings.write_flat(flats, flens, fixed))
     postings.close()
     terms.close()

@@ -89,27 +89,54 @@ def _schema(data: bytes) -> Schema:
     return schema
 
 
+def _process_state(pid: int) -> tuple[str, str] | None:
+    """``(state letter, start time)`` of a process from ``/proc`` (Linux), else ``None``."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as fh:
+            stat = fh.read()
+    except OSError:
+        return None
+    fields = stat[stat.rindex(b")") + 2:].split()
+    return fields[0].decode(), fields[19].decode()
+
+
+def _parent_alive(pid: int, started: str | None) -> bool:
+    """Whether the indexing process still runs (a killed one may linger as a zombie)."""
+    state = _process_state(pid)
+    if state is not None:
+        return state[0] not in ("Z", "X") and (started is None or state[1] == started)
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        pass
+    return True
+
+
 def _worker_init(parent: int) -> None:
-    """Make this worker die with the indexing process that started it."""
+    """Make this worker die with the indexing process that started it.
+
+    The worker's parent is the fork server, which outlives the indexing process
+    while any worker lives, so the kernel's parent-death signal is not enough: a
+    thread also watches the indexing process and ends this one when it is gone.
+    """
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the parent decides what Ctrl-C means
     if sys.platform.startswith("linux"):
         try:
             import ctypes
 
             libc = ctypes.CDLL(None, use_errno=True)
-            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG
+            libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: dies with the fork server
         except (OSError, AttributeError):
             pass
+    state = _process_state(parent)
+    started = state[1] if state is not None else None
 
     def watch() -> None:
-        while True:
-            time.sleep(0.5)
-            try:
-                os.kill(parent, 0)
-            except ProcessLookupError:
-                os._exit(1)
-            except PermissionError:
-                pass
+        while _parent_alive(parent, started):
+            time.sleep(0.2)
+        os._exit(1)
 
     threading.Thread(target=watch, name="parent-watch", daemon=True).start()
 
@@ -155,21 +182,23 @@ class UnitPool:
         while self.pending:
             yield self.pending.popleft().result()
 
-    def close(self, *, cancel: bool = False) -> list[Built]:
-        """Stop the workers. With ``cancel``, units not yet started are dropped and the
-        built-but-uncollected ones are returned (so their files can be removed)."""
-        leftovers: list[Built] = []
+    def close(self, *, cancel: bool = False) -> None:
+        """Stop the workers; with ``cancel``, at once (units in flight are dropped)."""
         if cancel:
+            # a run that failed or was interrupted: stop the workers now, not after their
+            # units (the caller removes the files of segments that were never committed)
             for fut in self.pending:
                 fut.cancel()
-            for fut in self.pending:
-                if not fut.cancelled():
-                    try:
-                        leftovers.append(fut.result())
-                    except BaseException:  # noqa: BLE001 - the worker's error is not ours to raise
-                        pass
+            for proc in list(getattr(self.executor, "_processes", {}).values()):
+                try:
+                    proc.kill()
+                except (OSError, AttributeError):
+                    pass
             self.pending.clear()
-        self.executor.shutdown(wait=True, cancel_futures=cancel)
-        return leftovers
+        try:
+            self.executor.shutdown(wait=True, cancel_futures=cancel)
+        except Exception:  # noqa: BLE001 - a pool broken by the kill above
+            if not cancel:
+                raise
 
 

@@ -108,19 +108,38 @@ def dump_index(index: Path) -> dict[str, Any]:
         out["field_length"] = {fn: r.field_length(fn) for fn in r.schema.names()}
         terms: dict[tuple[str, bytes], Any] = {}
         for (fn, t), info in r:
+            terms[(fn, t)] = [[], info.doc_frequency(), info.weight(), info.min_length(),
+                              info.max_length(), info.max_weight()]
+        deleted = {d for d in range(r.doc_count_all()) if r.is_deleted(d)}
+        for fn, t, docnum, weight, value in r.iter_postings():
+            if docnum in deleted:
+                continue
             fmt = r.schema[fn].format
-            m = r.postings(fn, t)
-            posts = []
-            while m.is_active():
-                v = m.value()
-                row = [name[m.id()], m.weight()]
-                if fmt.supports("positions") and v:
-                    row.append(tuple(fmt.decode_positions(v)))
-                elif fmt.supports("frequency") and v:
-                    row.append(fmt.decode_frequency(v))
-                posts.append(tuple(row))
-                m.next()
-            terms[(fn, t)] = (sorted(posts), info.doc_frequency(), info.weight(),
-                              info.min_length(), info.max_length(), info.max_weight())
+            row: list[Any] = [name[docnum], weight]
+            if fmt.supports("positions") and value:
+                row.append(tuple(fmt.decode_positions(value)))
+            elif fmt.supports("frequency") and value:
+                row.append(fmt.decode_frequency(value))
+            terms[(fn, t)][0].append(tuple(row))
+        for entry in terms.values():
+            entry[0].sort()
         out["terms"] = terms
+    return out
+
+
+def segment_contents(index: Path) -> list[dict[str, bytes]]:
+    """Each segment's files (``.trm``, ``.pst``, ``.<field>.col``…) by name without the segment id.
+
+    Two indexes built from the same input the same way compare equal byte for byte.
+    """
+    from whoosh import index as wi
+
+    ix = wi.open_dir(str(index), indexname="MAIN")
+    out = []
+    for seg in ix._segments():
+        files = seg.open_compound_file(ix.storage)
+        prefix = seg.segment_id()
+        out.append({name[len(prefix):]: bytes(files.open_file(name).read())
+                    for name in sorted(files.list())})
+        files.close()
     return out

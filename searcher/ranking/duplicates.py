@@ -11,7 +11,9 @@ under an earlier (better ranked) one when their texts are near-identical:
    about *r*, so near-identical texts almost always qualify and unrelated ones
    practically never; this costs a few array comparisons per page;
 2. **confirmation** for candidate pairs only: the sets of word 3-shingles of the
-   stored bodies share at least :data:`CONTAINMENT` of the smaller set.
+   stored bodies have a resemblance (Jaccard) of at least :data:`RESEMBLANCE`.
+   (Containment — one text inside the other — is not enough: news sites reuse
+   background paragraphs in follow-up stories that are different articles.)
 
 The best-ranked document of a group is the hit shown; the others are listed in
 :attr:`searcher.results.Hit.duplicates` (ids, in rank order) and stay reachable
@@ -29,7 +31,7 @@ from whoosh.searching import Searcher
 from searcher.ranking.view import IndexView
 
 SHARED_MIN = 3
-CONTAINMENT = 0.8
+RESEMBLANCE = 0.9
 SHINGLE = 3
 
 _fingerprints: dict[tuple, frozenset[int]] = {}
@@ -45,12 +47,12 @@ def fingerprint(text: str) -> frozenset[int]:
     return frozenset(hash(t) for t in zip(words, words[1:], words[2:]))
 
 
-def containment(a: frozenset[int], b: frozenset[int]) -> float:
-    """``|a ∩ b| / min(|a|, |b|)``."""
+def resemblance(a: frozenset[int], b: frozenset[int]) -> float:
+    """``|a ∩ b| / |a ∪ b|`` (Jaccard)."""
     if not a or not b:
         return 0.0
-    small, big = (a, b) if len(a) <= len(b) else (b, a)
-    return len(small & big) / len(small)
+    common = len(a & b)
+    return common / (len(a) + len(b) - common)
 
 
 class DuplicateFinder:
@@ -72,13 +74,24 @@ class DuplicateFinder:
                 _fingerprints[key] = got
         return got
 
-    def candidates(self, docnums: np.ndarray) -> np.ndarray:
-        """``m × m`` boolean upper triangle: pairs whose signatures share enough values."""
+    def candidates(self, docnums: np.ndarray) -> dict[int, list[int]]:
+        """``j → [i, …]`` (positions, ``i < j``) of pairs whose signatures share enough values."""
         sig = self.view.signatures[docnums]
-        shared = (sig[:, None, :, None] == sig[None, :, None, :]).any(axis=3).sum(axis=2)
-        ok = shared >= SHARED_MIN
-        ok &= sig.any(axis=1)[:, None]
-        return np.triu(ok, 1)
+        holders: dict[int, list[int]] = {}
+        shared: dict[tuple[int, int], int] = {}
+        for j, row in enumerate(sig.tolist()):
+            if not any(row):
+                continue
+            for value in set(row):
+                seen = holders.setdefault(value, [])
+                for i in seen:
+                    shared[i, j] = shared.get((i, j), 0) + 1
+                seen.append(j)
+        out: dict[int, list[int]] = {}
+        for (i, j), count in sorted(shared.items()):
+            if count >= SHARED_MIN:
+                out.setdefault(j, []).append(i)
+        return out
 
     def group(self, ids: np.ndarray, scores: np.ndarray, order: Sequence[int]) -> list[list[int]]:
         """Groups of positions into ``ids`` in ``order``; each group's first is its leader."""
@@ -87,17 +100,15 @@ class DuplicateFinder:
         if m < 2:
             return [[int(i)] for i in pos]
         maybe = self.candidates(ids[pos])
-        if not maybe.any():
+        if not maybe:
             return [[int(i)] for i in pos]
         leader_of = list(range(m))
-        for j in np.flatnonzero(maybe.any(axis=0)):
-            j = int(j)
-            for i in np.flatnonzero(maybe[:j, j]):
-                i = int(i)
+        for j in sorted(maybe):
+            for i in maybe[j]:
                 if leader_of[i] != i:
                     continue
-                if containment(self.fingerprint(int(ids[pos[i]])),
-                               self.fingerprint(int(ids[pos[j]]))) >= CONTAINMENT:
+                if resemblance(self.fingerprint(int(ids[pos[i]])),
+                               self.fingerprint(int(ids[pos[j]]))) >= RESEMBLANCE:
                     leader_of[j] = i
                     break
         groups: dict[int, list[int]] = {}

@@ -1,17 +1,24 @@
-"""What the ``exact`` field holds: unstemmed word forms and adjacent-word pairs.
+"""What the ``exact`` field holds: word forms, adjacent-word pairs and lead words.
 
-The ``exact`` field feeds two ranking signals (see :mod:`searcher.ranking.scorer`):
+The ``exact`` field (title and body) feeds three ranking signals (see
+:mod:`searcher.ranking.scorer`):
 
-- **exact forms**: every token of title and body, lower-cased but not stemmed
-  (``pemerintah`` stays ``pemerintah`` while the text fields hold ``perintah``), so a
-  query word can prefer documents that use the very form typed;
+- **exact forms**: every token, lower-cased but not stemmed (``pemerintah`` stays
+  ``pemerintah`` while the text fields hold ``perintah``), so a query word can
+  prefer documents that use the very form typed;
 - **pairs**: for every two neighbouring content words (stopwords skipped, so
   ``harga beras di pasar`` gives ``~harga beras`` and ``~beras pasar``) the term
   ``"~<stem> <stem>"``. Looking up the pairs of a query's neighbouring words gives a
-  proximity signal from the postings alone, with no positions to decode. The
-  leading ``~`` (never the start of a word form) keeps pair terms apart from word
-  forms: they sort together in one block of the field's lexicon, so walking the
-  word forms near a given word (spelling suggestions) never meets them.
+  proximity signal from the postings alone, with no positions to decode;
+- **lead words**: ``"^<stem>"`` for every content word among the first
+  :data:`LEAD_TOKENS` tokens — the headline and the opening sentence or two, where
+  a news article says what it is about (for an article without a title, its
+  opening alone). One posting lookup per query word gives the lead signal.
+
+The marks ``~`` and ``^`` never start a word form, so these terms sort in blocks of
+their own in the field's lexicon: walking the word forms near a given word
+(spelling suggestions) never meets them. :func:`index_terms` is the one definition
+of the field's terms; a fast segment writer may call it directly.
 
 The field also has a per-document column, the text's **signature**: the 8 smallest
 CRC-32 hashes of its word 4-shingles (lower-cased, split at whitespace), a bottom-k
@@ -40,11 +47,39 @@ from searcher.analysis.pipeline import default_analyzer, normalize
 
 #: The first character of every pair term.
 PAIR_MARK = "~"
+#: The first character of every lead-word term.
+LEAD_MARK = "^"
+#: Tokens (stopwords included) at the start of the text whose content words are lead words.
+LEAD_TOKENS = 50
 
 
 def pair_terms(stems: list[str]) -> list[str]:
     """Pair terms of a sequence of content-word stems: ``[a, b, c]`` → ``["~a b", "~b c"]``."""
     return [f"{PAIR_MARK}{a} {b}" for a, b in zip(stems, stems[1:]) if a != b]
+
+
+def lead_term(stem: str) -> str:
+    """The lead-word term of a stem: ``harga`` → ``^harga``."""
+    return LEAD_MARK + stem
+
+
+def index_terms(forms: list[str], stems: list[str], stopwords: frozenset[str]) -> list[str]:
+    """Every term the ``exact`` field indexes for a text, in order.
+
+    ``forms`` are the text's lower-cased word forms and ``stems`` its stems (one per
+    token, as :meth:`~searcher.analysis.Analyzer.exact_spans` and
+    :meth:`~searcher.analysis.Analyzer.spans` give them); a token is a stopword when
+    its form is in ``stopwords``. The result is the forms, then the pair terms of
+    neighbouring content words, then the lead-word terms.
+    """
+    if len(forms) == len(stems):
+        content = [(i, stem) for i, (stem, form) in enumerate(zip(stems, forms)) if form not in stopwords]
+    else:  # cannot happen with the shipped analyzers; stay correct anyway
+        content = list(enumerate(stems))
+    terms = list(forms)
+    terms += pair_terms([stem for _, stem in content])
+    terms += [LEAD_MARK + stem for i, stem in content if i < LEAD_TOKENS]
+    return terms
 
 
 def content_stems(text: str, exact: list[tuple[str, int, int]] | None = None) -> list[str]:
@@ -64,7 +99,7 @@ def content_stems(text: str, exact: list[tuple[str, int, int]] | None = None) ->
 
 
 class ExactFormsAndPairs(WhooshAnalyzer):
-    """Lower-cased word forms of the text and, when indexing, its content-word pairs."""
+    """Lower-cased word forms of the text and, when indexing, its pairs and lead words."""
 
     def __eq__(self, other: object) -> bool:
         return type(self) is type(other)
@@ -80,26 +115,24 @@ class ExactFormsAndPairs(WhooshAnalyzer):
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         t.boost = 1.0
         t.stopped = False
-        pos = start_pos
         exact = analyzer.exact_spans(value)
-        for form, start, end in exact:
-            t.text = form
-            if keeporiginal:
-                t.original = value[start:end]
+        if mode == "index":
+            forms = [form for form, _, _ in exact]
+            stems = [stem for stem, _, _ in analyzer.spans(value)]
+            terms = index_terms(forms, stems, analyzer.stopwords)
+        else:
+            terms = [form for form, _, _ in exact]
+        for pos, term in enumerate(terms):
+            t.text = term
+            if pos < len(exact):
+                start, end = exact[pos][1], exact[pos][2]
+                if keeporiginal:
+                    t.original = value[start:end]
+                if chars:
+                    t.startchar = start_char + start
+                    t.endchar = start_char + end
             if positions:
-                t.pos = pos
-            if chars:
-                t.startchar = start_char + start
-                t.endchar = start_char + end
-            pos += 1
-            yield t
-        if mode != "index":
-            return
-        for pair in pair_terms(content_stems(value, exact)):
-            t.text = pair
-            if positions:
-                t.pos = pos
-            pos += 1
+                t.pos = start_pos + pos
             yield t
 
 

@@ -10,8 +10,6 @@ once into two arrays: segment-local document numbers (``int32``, ascending) and
 weights (the term frequency times the field boost, ``float64``). Posting lists of a
 single document are inlined in the term info and read from there. Any other
 matcher type falls back to Whoosh's matcher API (slow but exact).
-:func:`read_weights_for` reads a term's weights for a few documents only, skipping
-the blocks that cannot hold them (query-term pruning, :mod:`searcher.ranking.scorer`).
 
 :class:`PostingCache` keeps decoded lists, keyed by segment and term, bounded by
 the total number of postings held; segments are immutable, so entries stay valid
@@ -90,69 +88,6 @@ def doc_frequency(segment: SegmentReader, fieldname: str, text: str) -> int:
         return segment._terms.doc_frequency(fieldname, text.encode("utf-8"))
     except (TermNotFound, KeyError):
         return 0
-
-
-def read_weights_for(segment: SegmentReader, fieldname: str, text: str,
-                     docs: np.ndarray) -> np.ndarray:
-    """Weights of a term for some documents (sorted segment-local docnums; 0: absent).
-
-    Only the posting blocks that can hold one of ``docs`` are decompressed: a block
-    header gives its last id, so blocks between two wanted documents are skipped
-    unread.
-    """
-    out = np.zeros(len(docs))
-    if not len(docs):
-        return out
-    terms = segment._terms
-    btext = text.encode("utf-8")
-    try:
-        info = terms.term_info(fieldname, btext)
-    except (TermNotFound, KeyError):
-        return out
-    if info.is_inlined():
-        ids, weights, _ = info.inlined_postings()
-        _fill(out, docs, np.asarray(ids, dtype=np.int64), np.asarray(weights, dtype=np.float64))
-        return out
-    m = terms.matcher(fieldname, btext, segment.schema[fieldname].format)
-    if type(m) is not W3LeafMatcher:
-        ids, weights = _read_generic(m)
-        _fill(out, docs, ids, weights)
-        return out
-    get = m._postfile.get
-    k = 0  # next wanted document
-    n = len(docs)
-    while k < n:
-        last = m._maxid
-        if docs[k] <= last:  # this block may hold docs[k]
-            raw = get(m._dataoffset, m._nextoffset - m._dataoffset)
-            if m._compression:
-                raw = zlib.decompress(raw)
-            block_ids, block_weights, _ = loads(raw)
-            ids = np.cumsum(np.asarray(block_ids, dtype=np.int64))
-            count = len(ids)
-            if block_weights is None:
-                weights = np.ones(count)
-            elif isinstance(block_weights, float):
-                weights = np.full(count, block_weights)
-            else:
-                weights = np.asarray(block_weights, dtype=np.float64)
-            stop = int(np.searchsorted(docs, last, side="right"))
-            _fill(out[k:stop], docs[k:stop], ids, weights)
-            k = stop
-        if m._lastblock or k >= n:
-            break
-        m._goto(m._nextoffset)
-    return out
-
-
-def _fill(out: np.ndarray, docs: np.ndarray, ids: np.ndarray, weights: np.ndarray) -> None:
-    """``out[i] = weight of docs[i]`` where ``docs[i]`` is among ``ids`` (sorted)."""
-    if not len(ids) or not len(docs):
-        return
-    at = np.searchsorted(ids, docs)
-    at[at >= len(ids)] = len(ids) - 1
-    hit = ids[at] == docs
-    out[hit] = weights[at[hit]]
 
 
 def _read_generic(matcher: ListMatcher) -> Postings:

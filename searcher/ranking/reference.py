@@ -14,6 +14,7 @@ import math
 
 from whoosh.reading import IndexReader
 
+from searcher.ranking.fields import lead_term
 from searcher.ranking.params import RankingParams
 from searcher.ranking.scorer import QueryTerms, query_weight
 
@@ -58,6 +59,7 @@ def reference_scores(reader: IndexReader, q: QueryTerms, p: RankingParams, *,
     for stem, qcount in zip(q.stems, q.counts):
         body = {d: w for d, w in _postings(reader, "body", stem).items() if d in alive}
         title = {d: w for d, w in _postings(reader, "title", stem).items() if d in alive}
+        lead = _postings(reader, "exact", lead_term(stem))
         docs = set(body) | set(title)
         w = _idf(n, len(docs))
         total_mass += w
@@ -68,6 +70,7 @@ def reference_scores(reader: IndexReader, q: QueryTerms, p: RankingParams, *,
                 tfn += u * body[d] / b_norm(p.body_b, length(d, "body"), avg_body)
             if d in title:
                 tfn += p.title_weight * title[d] / b_norm(p.title_b, length(d, "title"), avg_title)
+            tfn += p.lead_weight * lead.get(d, 0.0)
             score[d] = score.get(d, 0.0) + w * query_weight(qcount) * tfn * (p.k1 + 1) / (p.k1 + tfn)
             mass[d] = mass.get(d, 0.0) + w
             count[d] = count.get(d, 0) + 1

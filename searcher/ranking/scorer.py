@@ -8,6 +8,7 @@ and the evaluation figures. The parameters are :class:`RankingParams`.
    document ``d`` the field frequencies are combined before saturation::
 
        tf~(t,d) = title_weight * tf_title / B_title(d) + u(d) * tf_body / B_body(d)
+                  + lead_weight * tf_lead
        B_f(d)   = 1 - b_f + b_f * len_f(d) / avglen_f
        bm25(t,d) = idf(t) * tf~ * (k1 + 1) / (k1 + tf~)
        idf(t)   = ln(1 + (N - df + 0.5) / (df + 0.5))
@@ -16,7 +17,10 @@ and the evaluation figures. The parameters are :class:`RankingParams`.
    ``avglen_title`` is the mean over documents *that have a title*. ``u(d)`` is
    ``1 + untitled_boost`` for an article without a title and 1 otherwise: its body
    is the only evidence it has, so it gets the weight the title would have had and
-   is not buried under articles whose short title happens to match.
+   is not buried under articles whose short title happens to match. ``tf_lead``
+   counts ``t`` among the first words of the article (headline and opening, see
+   :mod:`searcher.ranking.fields`): news says what it is about up front, and an
+   untitled article's opening stands in for its missing headline.
 2. **Exact forms**: for every word form typed (lower-cased, unstemmed), BM25 over
    the ``exact`` field (title and body forms, ``body_b`` normalisation), times
    ``exact_weight``; ``pemerintah`` then prefers *pemerintah* over *perintah*.
@@ -46,6 +50,7 @@ from dataclasses import dataclass
 import numpy as np
 from whoosh.reading import IndexReader
 
+from searcher.ranking.fields import lead_term
 from searcher.ranking.params import RankingParams
 from searcher.ranking.view import IndexView
 
@@ -128,6 +133,7 @@ def score_query(view: IndexView, reader: IndexReader, q: QueryTerms, p: RankingP
     n = max(view.n, 1)
     title_f, body_f, exact_f = _norms(view, p)
     k1 = p.k1
+    lead_w = p.lead_weight
     score = np.zeros(n_all)
     mass = np.zeros(n_all)
     count = np.zeros(n_all, dtype=np.int32)
@@ -148,9 +154,13 @@ def score_query(view: IndexView, reader: IndexReader, q: QueryTerms, p: RankingP
         else:
             scratch[b_ids] = b_tf * body_f[b_ids]
             scratch[t_ids] += t_tf * title_f[t_ids]
-            ids = np.union1d(b_ids, t_ids) if len(b_ids) else t_ids
+            ids = np.flatnonzero(scratch) if len(b_ids) > 2048 else np.union1d(b_ids, t_ids)
             tfn = scratch[ids]
             scratch[ids] = 0.0
+        if lead_w and len(ids):
+            l_ids, l_tf = view.postings(reader, "exact", lead_term(stem))
+            if len(l_ids):
+                tfn = tfn + lead_w * _weights_at(ids, l_ids, l_tf)
         df = len(ids)
         if df == 0:
             missing.append(stem)
@@ -232,6 +242,8 @@ def _add_common(view: IndexView, reader: IndexReader, q: QueryTerms, p: RankingP
     for stem, df in common.items():
         tfn = (view.weights_for(reader, "body", stem, top) * body_f[top]
                + view.weights_for(reader, "title", stem, top) * title_f[top])
+        if p.lead_weight:
+            tfn += p.lead_weight * view.weights_for(reader, "exact", lead_term(stem), top)
         has = tfn > 0
         w = float(idf(n, df))
         score[top] += (w * query_weight(weights[stem])) * tfn * (k1 + 1) / (k1 + tfn)
@@ -245,6 +257,16 @@ def _add_common(view: IndexView, reader: IndexReader, q: QueryTerms, p: RankingP
             df = view.doc_frequency(reader, ("exact",), form)
             tfn = tf * exact_f[top]
             score[top] += (p.exact_weight * float(idf(n, df))) * tfn * (k1 + 1) / (k1 + tfn)
+
+
+def _weights_at(ids: np.ndarray, sub_ids: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """``weights`` of ``sub_ids`` placed at their positions in ``ids`` (sorted; 0 elsewhere)."""
+    out = np.zeros(len(ids))
+    at = np.searchsorted(ids, sub_ids)
+    ok = at < len(ids)
+    ok[ok] = ids[at[ok]] == sub_ids[ok]
+    out[at[ok]] = weights[ok]
+    return out
 
 
 def _stem_of(form: str) -> str:

@@ -27,7 +27,7 @@ from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
 
 from searcher.ranking.fields import SIGNATURE_SIZE
-from searcher.ranking.postings import EMPTY, PostingCache, Postings, doc_frequency, read_weights_for
+from searcher.ranking.postings import EMPTY, PostingCache, Postings, doc_frequency
 
 #: Field length of each length byte (Whoosh's lossy one-byte encoding; 0 → 0).
 LENGTH_TABLE = np.array([0.0] + [float(byte_to_length(i)) for i in range(1, 256)])
@@ -202,26 +202,11 @@ class IndexView:
 
     def weights_for(self, reader: IndexReader, fieldname: str, text: str,
                     docs: np.ndarray) -> np.ndarray:
-        """A term's weights for some documents (sorted global docnums; 0 when absent).
-
-        From the posting cache when the list is there, else reading only the posting
-        blocks that can hold the documents (nothing is cached then).
-        """
+        """A term's weights for some documents (sorted global docnums; 0 when absent)."""
         out = np.zeros(len(docs))
-        for (r, offset), sid, size in zip(leaves_of(reader), self.segment_ids, self.sizes):
-            if not size or not hasattr(r, "_terms"):
-                continue
-            lo, hi = np.searchsorted(docs, [offset, offset + size])
-            if lo == hi:
-                continue
-            local = docs[lo:hi] - offset
-            cached = self.cache.peek(sid, fieldname, text)
-            if cached is not None:
-                ids, weights = cached
-                if len(ids):
-                    at = np.minimum(np.searchsorted(ids, local), len(ids) - 1)
-                    hit = ids[at] == local
-                    out[lo:hi][hit] = weights[at[hit]]
-            else:
-                out[lo:hi] = read_weights_for(r, fieldname, text, local)
+        ids, weights = self.postings(reader, fieldname, text)
+        if len(ids) and len(docs):
+            at = np.minimum(np.searchsorted(ids, docs), len(ids) - 1)
+            hit = ids[at] == docs
+            out[hit] = weights[at[hit]]
         return out
