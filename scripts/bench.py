@@ -55,6 +55,9 @@ from benchlib import corpora, machine, measure, report  # noqa: E402
 
 PY = sys.executable
 QUICK_SHORT, QUICK_SENTENCE, QUICK_COLD = 200, 100, 3
+# Stock Whoosh takes seconds per long OR query at 31k (minutes at 315k): the baseline
+# runs a seed-42 sample of the sentence queries (--baseline-sentence N).
+BASELINE_SENTENCE, BASELINE_SENTENCE_SMALL = 100, 20
 COLD_QUERY = "harga beras"
 PAGE_TEMPLATE = ROOT / "docs" / "benchmarks.md"
 
@@ -97,6 +100,7 @@ class Context:
     base: corpora.Corpus
     short_file: Path
     sentence_file: Path | None
+    sentences: list[str]
     has_jobs: bool
     cold_runs: int
     notes: list[str] = field(default_factory=list)
@@ -188,11 +192,25 @@ def _finish_index(corpus: corpora.Corpus, dest: Path, run: measure.Run, document
 
 
 # -- queries ----------------------------------------------------------------------------------
-def latency(ctx: Context, engine: str, dest: Path) -> dict:
+def baseline_sentences(ctx: Context, scale: str) -> Path | None:
+    """The baseline's sample of the sentence queries (see BASELINE_SENTENCE)."""
+    n = ctx.args.baseline_sentence
+    if n is None:
+        n = BASELINE_SENTENCE_SMALL if ctx.args.quick or scale == "315k" else BASELINE_SENTENCE
+    if not ctx.sentences or n == 0:
+        return None
+    if n >= len(ctx.sentences):
+        return ctx.sentence_file
+    path = ctx.work / "queries" / f"sentence-baseline-{n}.txt"
+    path.write_text("\n".join(corpora.subsample(ctx.sentences, n)) + "\n", encoding="utf-8")
+    return path
+
+
+def latency(ctx: Context, engine: str, dest: Path, sentence_file: Path | None) -> dict:
     argv = [PY, str(HERE / "bench.py"), "_worker", "latency", "--engine", engine,
             "--index", str(dest), "--short", str(ctx.short_file)]
-    if ctx.sentence_file:
-        argv += ["--sentence", str(ctx.sentence_file)]
+    if sentence_file:
+        argv += ["--sentence", str(sentence_file)]
     say(f"  queries on {engine} ({dest.name}) …")
     run = measure.run(argv, cwd=ROOT).check(f"{engine} latency")
     data = json.loads(run.stdout)
@@ -261,9 +279,11 @@ def run_scale(ctx: Context, scale: str) -> dict:
     result["reused"] = any(f.get("reused") for f in result["index"].values())
     query_index = names[-1]
     result["query_index"] = query_index
-    result["queries"]["searcher"] = latency(ctx, "searcher", root / query_index)
+    result["queries"]["searcher"] = latency(ctx, "searcher", root / query_index,
+                                            ctx.sentence_file)
     if baseline:
-        result["queries"]["baseline"] = latency(ctx, "baseline", root / "baseline")
+        result["queries"]["baseline"] = latency(ctx, "baseline", root / "baseline",
+                                                baseline_sentences(ctx, scale))
     if ctx.cold_runs:
         result["cold"]["searcher"] = cold_start(
             ctx, [PY, "-m", "searcher", "--index", str(root / query_index), "search", COLD_QUERY],
@@ -312,6 +332,10 @@ def main() -> None:
                         help="use a seed-42 sample of N queries of each kind")
     parser.add_argument("--jobs", help="searcher index --jobs values [default: 1,2; at 315k "
                                        "only the largest]")
+    parser.add_argument("--baseline-sentence", type=int, metavar="N",
+                        help=f"sentence queries for the baseline, a seed-42 sample (stock Whoosh "
+                             f"takes seconds per query) [default: {BASELINE_SENTENCE}; "
+                             f"{BASELINE_SENTENCE_SMALL} at 315k and with --quick]")
     parser.add_argument("--baseline-315k", action="store_true",
                         help="also run the plain-Whoosh baseline at 315k (about 15 minutes)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the baseline")
@@ -379,6 +403,7 @@ def main() -> None:
                                                                    else 10)
     ctx = Context(args=args, work=work, base=base, short_file=qdir / "short.txt",
                   sentence_file=(qdir / "sentence.txt") if sentence else None,
+                  sentences=sentence,
                   has_jobs="--jobs" in helptext, cold_runs=cold_runs)
     say(f"base corpus {base.path}: {base.documents:,} articles; {len(short)} short and "
         f"{len(sentence)} sentence queries; load average {machine.load_average()}")

@@ -80,6 +80,15 @@ def live_ids(index: Path) -> set[str]:
         return {col[d] for d in r.all_doc_ids()}
 
 
+def stored_by_id(index: Path) -> dict[str, dict[str, Any]]:
+    """The stored fields of every live document, by id."""
+    from whoosh import index as wi
+
+    ix = wi.open_dir(str(index), indexname="MAIN")
+    with ix.reader() as r:
+        return {f["id"]: f for f in (r.stored_fields(d) for d in r.all_doc_ids())}
+
+
 def dump_index(index: Path) -> dict[str, Any]:
     """Everything a reader can see, keyed so two indexes with the same documents compare equal.
 

@@ -18,7 +18,7 @@ from .indexing_support import ROOT, cli_env, generated_records, run_cli, searche
 
 def test_searches_keep_working_and_see_each_commit(tmp_path: Path):
     data = tmp_path / "data"
-    write_jsonl(data / "a.jsonl", generated_records(540, words=30))
+    write_jsonl(data / "a.jsonl", generated_records(360, words=30))
     index_path = tmp_path / "ix"
     SearchIndex.create_or_open(index_path)
     index = SearchIndex(index_path)
@@ -38,7 +38,7 @@ def test_searches_keep_working_and_see_each_commit(tmp_path: Path):
     thread.start()
     cli_counts = []
     try:
-        proc = subprocess.Popen(searcher_cmd(index_path, "index", str(data), "--batch-size", "60",
+        proc = subprocess.Popen(searcher_cmd(index_path, "index", str(data), "--batch-size", "40",
                                              "--jobs", "2", "--no-progress", "--json"),
                                 cwd=ROOT, env=cli_env(), stdout=subprocess.PIPE, stderr=subprocess.PIPE,
                                 text=True)
@@ -55,7 +55,7 @@ def test_searches_keep_working_and_see_each_commit(tmp_path: Path):
         thread.join()
     assert not errors, errors
     assert counts == sorted(counts), "result counts never go down"
-    assert counts[-1] == 540
+    assert counts[-1] == 360
     assert len(set(counts)) >= 3, "searches saw several commits"
     assert cli_counts == sorted(cli_counts)
 
@@ -89,9 +89,8 @@ def test_a_second_writer_waits_then_fails_naming_the_holder(tmp_path: Path):
         assert time.monotonic() - started >= 0.5
         assert f"is being written by pid {holder_proc.pid} (python -c" in proc.stderr
         assert "(waited 0.5 s)" in proc.stderr and "--wait SECONDS" in proc.stderr
-        for command in (("optimize",), ("delete", "gen-00001")):
-            refused = run_cli(index, *command)
-            assert refused.returncode == 1 and f"pid {holder_proc.pid}" in refused.stderr
+        refused = run_cli(index, "delete", "gen-00001")
+        assert refused.returncode == 1 and f"pid {holder_proc.pid}" in refused.stderr
     finally:
         holder_proc.kill()
         holder_proc.wait()

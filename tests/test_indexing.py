@@ -30,7 +30,7 @@ from searcher.commits import write_toc
 
 from .conftest import MINI
 from .indexing_support import (dump_index, generated_records, live_ids, run_cli, sample_records,
-                               segment_contents, write_jsonl)
+                               segment_contents, stored_by_id, write_jsonl)
 
 QUERIES = ["harga beras", "kaspersky", '"suku bunga"', "pemerintah -impor", "banjir OR gempa",
            "covid-19", "presiden jokowi", "sepak bola"]
@@ -57,7 +57,7 @@ def test_fast_segment_equals_whoosh_add_document(tmp_path: Path):
     """The fast writer builds what Whoosh's own writer builds: terms, postings, stored
     fields, columns, lengths, statistics and search results."""
     records = [json.loads(line) for line in MINI.read_text("utf-8").splitlines() if line.strip()]
-    records += sample_records(60, words=150) + _edge_records()
+    records += sample_records(40, words=120) + _edge_records()
     docs = _docs(records, tmp_path)
 
     stock = tmp_path / "stock"
@@ -164,7 +164,7 @@ def test_edit_add_delete_files_change_exactly_those_documents(tmp_path: Path):
     files = _corpus(data)
     index = tmp_path / "ix"
     _summary(run_cli(index, "index", str(data), "--json"))
-    before = dump_index(index)["stored"]
+    before = stored_by_id(index)
 
     edited = [dict(r) for r in files["a.jsonl"]]
     edited[3]["body"] = "Isi yang sudah diubah sama sekali tentang harga cabai."
@@ -174,7 +174,7 @@ def test_edit_add_delete_files_change_exactly_those_documents(tmp_path: Path):
 
     run = _summary(run_cli(index, "index", str(data), "--json"))
     assert (run["added"], run["updated"], run["unchanged"], run["removed"]) == (5, 1, 59, 0)
-    after = dump_index(index)["stored"]
+    after = stored_by_id(index)
     changed = {i for i in after if i not in before or after[i] != before[i]}
     assert changed == {edited[3]["id"]} | {f"new-{i:05d}" for i in range(5)}
     assert set(before) <= set(after), "without --prune nothing is deleted"

@@ -31,7 +31,7 @@ def _hits(index: SearchIndex) -> list[list[tuple[str, float]]]:
 
 
 def test_merged_segments_equal_one_segment_built_at_once(tmp_path: Path):
-    records = sample_records(60, words=80) + generated_records(30)
+    records = sample_records(40, words=80) + generated_records(20)
     docs = [document_fields(a) for a in read_file(write_jsonl(tmp_path / "in.jsonl", records))
             if not isinstance(a, Skip)]
     whole = tmp_path / "whole"
@@ -41,7 +41,7 @@ def test_merged_segments_equal_one_segment_built_at_once(tmp_path: Path):
     parts = tmp_path / "parts"
     ix = create_whoosh(parts)
     segments = [build_segment(ix.storage, ix.schema, INDEX_NAME, docs[a:b])
-                for a, b in ((0, 7), (7, 40), (40, 41), (41, 90))]
+                for a, b in ((0, 7), (7, 30), (30, 31), (31, 60))]
     write_toc(parts, INDEX_NAME, ix.schema, segments, 1)
     index = SearchIndex(parts)
     before = _hits(index)

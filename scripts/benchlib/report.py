@@ -138,7 +138,8 @@ def rows_for(result: dict) -> list[Row]:
                 b_val, b_note = ref
             rows.append(Row(f"{label} {stat} (ms; {s['n']} queries)", s[stat], b_val,
                             fmt="{:,.1f}", target=targets.get(f"{key}_{stat}"),
-                            baseline_note=b_note))
+                            baseline_note=b_note,
+                            extra_b=f"({b['n']} queries)" if b and b["n"] != s["n"] else ""))
         rows.append(Row(f"{label} with no hit (%)", 100 * s["zero_hit"],
                         100 * b["zero_hit"] if b else None, fmt="{:.1f}", kind="info"))
     s, b = sq.get("snippets"), bq.get("snippets")
