@@ -41,6 +41,17 @@ def live_ids(index: Path) -> set[str]:
         return {col[d] for d in r.all_doc_ids()}
 
 
+def _generation(index: Path) -> int:
+    """The highest TOC generation in the index folder (-1: none)."""
+    try:
+        names = os.listdir(index)
+    except OSError:
+        return -1
+    gens = [int(n[len("_MAIN_"):-len(".toc")]) for n in names
+            if n.startswith("_MAIN_") and n.endswith(".toc") and n[6:-4].isdigit()]
+    return max(gens, default=-1)
+
+
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--corpus", type=Path, default=DEFAULT_CORPUS, help="input file or folder")
@@ -48,9 +59,11 @@ def main() -> int:
                     help="index folder (deleted first)")
     ap.add_argument("--kills", type=int, default=20, help="SIGKILLs before the last run")
     ap.add_argument("--jobs", type=int, default=2)
-    ap.add_argument("--batch-size", type=int, default=2000, help="small, so commits are frequent")
-    ap.add_argument("--min-wait", type=float, default=2.0, help="seconds before a kill, at least")
-    ap.add_argument("--max-wait", type=float, default=45.0, help="seconds before a kill, at most")
+    ap.add_argument("--batch-size", type=int, default=1000, help="small, so commits are frequent")
+    ap.add_argument("--min-wait", type=float, default=1.0, help="seconds before a kill, at least")
+    ap.add_argument("--max-wait", type=float, default=40.0,
+                    help="seconds before a kill, at most (every other round: seconds after "
+                         "the round's first commit)")
     ap.add_argument("--seed", type=int, default=None)
     args = ap.parse_args()
     if not args.corpus.exists():
@@ -69,9 +82,16 @@ def main() -> int:
     failures = 0
     started = time.monotonic()
     for round_ in range(1, args.kills + 1):
+        generation = _generation(args.index)
         proc = subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+        began = time.monotonic()
         wait = rng.uniform(args.min_wait, args.max_wait)
+        if round_ % 2 == 0:  # kill after this run has committed: during a later batch, commit or merge
+            while proc.poll() is None and _generation(args.index) <= generation:
+                time.sleep(0.2)
+            wait = rng.uniform(0, min(10.0, args.max_wait))
         time.sleep(wait)
+        wait = time.monotonic() - began
         finished = proc.poll() is not None
         if not finished:
             proc.send_signal(signal.SIGKILL)

@@ -120,7 +120,7 @@ class IndexWriter:
         """
         where: dict[str, tuple[Segment, int]] = {}
         values: dict[str, tuple] = {}  # type: ignore[type-arg]
-        self.duplicates: dict[str, list[tuple[Segment, int]]] = {}
+        self.duplicates = {}
         for seg in self.segments:
             if seg.doc_count() == 0:
                 continue

@@ -39,6 +39,7 @@ from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from whoosh.index import FileIndex
 
@@ -46,6 +47,9 @@ from searcher.article import Article
 from searcher.errors import IndexWriteError
 from searcher.index import atomic_write_text
 from searcher.readers import Skip, discover, read_file, read_stream
+
+if TYPE_CHECKING:
+    from searcher.parallel import UnitPool
 
 FILES_CACHE = "files.json"
 #: Articles per segment (and per commit).
@@ -215,7 +219,7 @@ class Indexer:
         self._hashes: list[str] = []
         self._seq = 0
         self._pending: dict[int, _Pending] = {0: _Pending()}
-        self._pool = None
+        self._pool: UnitPool | None = None
         self._closed = False
 
     # -- lifecycle ----------------------------------------------------------------------
@@ -319,8 +323,8 @@ class Indexer:
         if not files:
             return
         counts: dict[str, int] = {}
-        for _, (_, path) in self.known.items():
-            counts[path] = counts.get(path, 0) + 1
+        for _, stored_path in self.known.values():
+            counts[stored_path] = counts.get(stored_path, 0) + 1
         for path, stat, digest in files:
             self.files.record(path, counts.get(str(path), 0), stat, digest)
         self.files.save()

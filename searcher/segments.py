@@ -464,7 +464,7 @@ class SegmentBuilder:
             keys = sorted(acc) if kinds != 3 else sorted(acc, key=_as_bytes)
             flats = list(map(acc.__getitem__, keys))
             if kinds == 1:  # str terms: code point order is UTF-8 byte order
-                bkeys = list(map(str.encode, keys))
+                bkeys = list(map(str.encode, keys))  # type: ignore[arg-type]
             elif kinds == 2:
                 bkeys = keys
             else:  # a field that left the fast path mid-segment: terms of both kinds
@@ -501,7 +501,7 @@ def _merge_spellings(keys: list[bytes], flats: list[list[Any]]) -> tuple[list[by
     for key, flat in zip(keys, flats):
         merged.setdefault(key, []).extend(zip(flat[0::3], flat[1::3], flat[2::3]))
     out_keys = sorted(merged)
-    out_flats = [list(chain.from_iterable(sorted(merged[k], key=_FIRST))) for k in out_keys]
+    out_flats = [list(chain.from_iterable(sorted(merged[k], key=_FIRST))) for k in out_keys]  # type: ignore[arg-type]
     return out_keys, out_flats
 
 
@@ -800,7 +800,7 @@ class TermIndexWriter:
         self.positions.extend(positions)
         buf += emptybytes.join(records)
         # filetables.md5_hash(key): the low 32 bits of the key's MD5
-        hashes = list(map(int.from_bytes, map(_LOW4, map(_DIGEST, map(md5, keys))), repeat("big")))
+        hashes = list(map(int.from_bytes, map(_LOW4, map(_DIGEST, map(md5, keys))), repeat("big")))  # type: ignore[arg-type]
         # bucket = low byte of the hash; a stable sort keeps the keys' order within a bucket
         entries = sorted(zip(map(and_, hashes, repeat(255)), hashes, positions), key=_FIRST)
         buckets = self.hash.buckets
