@@ -104,6 +104,7 @@ class Context:
     has_jobs: bool
     cold_runs: int
     notes: list[str] = field(default_factory=list)
+    command: str = "scripts/bench"
 
     @property
     def key(self) -> str:
@@ -151,6 +152,7 @@ def index_searcher(ctx: Context, corpus: corpora.Corpus, dest: Path, jobs: int |
     argv = [PY, "-m", "searcher", "--index", str(dest), "index", str(corpus.path),
             "--no-progress", "--json"] + (["--jobs", str(jobs)] if jobs else [])
     say(f"{corpus.scale}: indexing with searcher{' --jobs ' + str(jobs) if jobs else ''} …")
+    load = machine.load_average()
     run = measure.run(argv, cwd=ROOT).check("searcher index")
     try:
         summary = json.loads(run.stdout)
@@ -159,7 +161,7 @@ def index_searcher(ctx: Context, corpus: corpora.Corpus, dest: Path, jobs: int |
     except (ValueError, KeyError, TypeError):
         documents, skipped = corpus.documents, 0
         ctx.notes.append("searcher index --json printed no summary; document count assumed")
-    return _finish_index(corpus, dest, run, documents, skipped, jobs, argv)
+    return _finish_index(corpus, dest, run, documents, skipped, jobs, argv, load)
 
 
 def index_baseline(ctx: Context, corpus: corpora.Corpus, dest: Path) -> dict:
@@ -171,17 +173,19 @@ def index_baseline(ctx: Context, corpus: corpora.Corpus, dest: Path) -> dict:
     argv = [PY, str(HERE / "bench.py"), "_worker", "baseline-index", "--corpus",
             str(corpus.path), "--index", str(dest)]
     say(f"{corpus.scale}: indexing with plain Whoosh …")
+    load = machine.load_average()
     run = measure.run(argv, cwd=ROOT).check("baseline index")
     documents = json.loads(run.stdout)["documents"]
-    return _finish_index(corpus, dest, run, documents, 0, None, argv)
+    return _finish_index(corpus, dest, run, documents, 0, None, argv, load)
 
 
 def _finish_index(corpus: corpora.Corpus, dest: Path, run: measure.Run, documents: int,
-                  skipped: int, jobs: int | None, argv: list[str]) -> dict:
+                  skipped: int, jobs: int | None, argv: list[str], load_before: str) -> dict:
     fig: dict[str, object] = {"documents": documents, "skipped": skipped, "seconds": run.seconds,
            "docs_per_s": documents / run.seconds, "max_rss_mb": run.max_rss_mb,
            "tree_mb": run.tree_mb, "peak_mb": run.peak_mb, "size_bytes": dir_size(dest),
-           "jobs": jobs, "command": shlex.join(argv), "date": time.strftime("%Y-%m-%d %H:%M")}
+           "jobs": jobs, "command": shlex.join(argv), "date": time.strftime("%Y-%m-%d %H:%M"),
+           "load_before": load_before, "load_after": machine.load_average()}
     _built_marker(dest).write_text(json.dumps(fig, indent=1) + "\n")
     say(f"  {documents:,} docs in {run.seconds:.1f} s = {documents / run.seconds:,.0f} docs/s; "
         f"peak {run.peak_mb:,.0f} MiB; index {dir_size(dest) / 2**20:,.1f} MiB"
@@ -301,6 +305,7 @@ def run_scale(ctx: Context, scale: str) -> dict:
     if ctx.args.queries or ctx.args.quick:
         ctx.notes.append("query samples reduced with --quick/--queries: latencies are rough")
     result["notes"] = list(ctx.notes)
+    result["command"] = ctx.command
     result["load_after"] = machine.load_average()
     path = ctx.results_path(scale)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -340,6 +345,8 @@ def main() -> None:
                         help="also run the plain-Whoosh baseline at 315k (about 15 minutes)")
     parser.add_argument("--no-baseline", action="store_true", help="skip the baseline")
     parser.add_argument("--cold-runs", type=int, help="cold-start runs [default: 10; --quick 3]")
+    parser.add_argument("--report-only", action="store_true",
+                        help="measure nothing: print (and --out/--plot) the saved results")
     parser.add_argument("--out", type=Path, help="rewrite the results section of this page")
     parser.add_argument("--plot", type=Path, help="write the scaling plot (PNG) here")
     parser.add_argument("--json", action="store_true", help="print the results as JSON")
@@ -397,8 +404,9 @@ def main() -> None:
     (qdir / "short.txt").write_text("\n".join(short) + "\n", encoding="utf-8")
     (qdir / "sentence.txt").write_text("\n".join(sentence) + "\n", encoding="utf-8")
 
-    helptext = measure.run([PY, "-m", "searcher", "index", "--help"], cwd=ROOT,
-                           sample_memory=False).check("searcher index --help").stdout
+    helptext = "" if args.report_only else measure.run(
+        [PY, "-m", "searcher", "index", "--help"], cwd=ROOT,
+        sample_memory=False).check("searcher index --help").stdout
     cold_runs = args.cold_runs if args.cold_runs is not None else (QUICK_COLD if args.quick
                                                                    else 10)
     ctx = Context(args=args, work=work, base=base, short_file=qdir / "short.txt",
@@ -408,8 +416,10 @@ def main() -> None:
     say(f"base corpus {base.path}: {base.documents:,} articles; {len(short)} short and "
         f"{len(sentence)} sentence queries; load average {machine.load_average()}")
 
+    command = " ".join(["scripts/bench", *map(shlex.quote, sys.argv[1:])])
+    ctx.command = command
     fresh = []
-    for scale in scales:
+    for scale in [] if args.report_only else scales:
         try:
             fresh.append(run_scale(ctx, scale))
         except RuntimeError as exc:
@@ -417,7 +427,6 @@ def main() -> None:
     results = collect(ctx, fresh)
     if args.json:
         print(json.dumps(results, indent=1))
-    command = "scripts/bench " + shlex.join(sys.argv[1:]) if len(sys.argv) > 1 else "scripts/bench"
     startup = measure.median([measure.run([PY, "-c", "pass"], sample_memory=False).seconds
                               for _ in range(5)])
     plot_ref = None

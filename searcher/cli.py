@@ -246,7 +246,7 @@ def search_cmd(ctx: click.Context, query: str | None, limit: int, page: int, sor
 
 
 def run_batch(index: SearchIndex, lines: Any, fmt: str, tag: str, options: dict[str, Any]) -> None:
-    options = {**options, "highlight": False}
+    options = {**options, "highlight": False, "suggest": fmt == "json"}
     for lineno, line in enumerate(lines, 1):
         line = line.rstrip("\n")
         if not line.strip():

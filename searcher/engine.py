@@ -38,14 +38,17 @@ from searcher.parallel import default_jobs
 from searcher.facets import count_facets
 from searcher.query import parse
 from searcher.results import Hit, IndexStats, SearchResults
+from searcher.ranking.whoosh_io import zero_copy_buffer_files
 from searcher.similar import similar as similar_hits
 from searcher.snippets import make_snippet
-from searcher.suggest import suggest
+from searcher.suggest import suggest as suggest_query
 
 if TYPE_CHECKING:  # numpy-based, imported on the first search
     from searcher.maintenance import CheckReport
     from searcher.ranking.params import RankingParams
     from searcher.ranking.view import IndexView
+
+zero_copy_buffer_files()  # opening a mapped segment must not copy it (see the module)
 
 SortOrder = Literal["relevance", "newest", "oldest"]
 SORTS: tuple[str, ...] = ("relevance", "newest", "oldest")
@@ -100,7 +103,8 @@ class SearchIndex:
                until: datetime | None = None, sources: Sequence[str] = (),
                categories: Sequence[str] = (), highlight: bool = True,
                facets: bool = False, group_duplicates: bool = True,
-               exhaustive: bool = False, ranking: RankingParams | None = None) -> SearchResults:
+               exhaustive: bool = False, ranking: RankingParams | None = None,
+               suggest: bool = True) -> SearchResults:
         """Search the index.
 
         ``query`` uses the query language of :mod:`searcher.query`. ``since``/``until``
@@ -115,6 +119,7 @@ class SearchIndex:
         articles into the best-ranked one (the others are in ``Hit.duplicates``);
         ``exhaustive`` scores every query word for every candidate instead of pruning
         very common words of long text; ``ranking`` overrides the scoring parameters.
+        ``suggest=False`` skips the did-you-mean lookup (batch runs print no suggestion).
         """
         if limit < 1 or page < 1:
             raise ValueError("limit and page must be at least 1")
@@ -141,8 +146,11 @@ class SearchIndex:
                             source=fields.get("source"), date=fields.get("date"),
                             category=fields.get("category"), snippet=snippet,
                             duplicates=tuple(view.doc_id(reader, d) for d in dups)))
-        suggestion = suggest(searcher, query, ranked.total, filter=filt,
-                             parse=lambda text: parse(text, searcher.schema, reader=searcher.reader()))
+        suggestion = None
+        if suggest:
+            suggestion = suggest_query(searcher, query, ranked.total, filter=filt,
+                                       parse=lambda text: parse(text, searcher.schema,
+                                                                reader=searcher.reader()))
         return SearchResults(query=query, total=ranked.total, page=page, limit=limit, hits=hits,
                              took_ms=(time.perf_counter() - started) * 1000, suggestion=suggestion,
                              facets=count_facets(searcher, ranked.matched) if facets else None)

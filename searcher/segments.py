@@ -179,19 +179,13 @@ def _exact_terms(fast: FastTerms, value: str) -> tuple[list[str], list[tuple[int
 
 
 def _forms_and_pairs(fast: FastTerms, value: str) -> tuple[list[str], list[tuple[int, str]]]:
-    # ExactFormsAndPairs in index mode: forms, then the pair terms of neighbouring content words
-    from searcher.ranking.fields import content_stems, pair_terms
+    # ExactFormsAndPairs in index mode: forms, pair terms and lead terms (fields.index_terms)
+    from searcher.ranking.fields import index_terms
 
     entries = fast.entries(value.split())
     forms = list(chain.from_iterable(map(_SECOND, entries)))
     stems = list(chain.from_iterable(map(_FIRST, entries)))
-    if len(stems) == len(forms):  # content_stems(value) without analysing the text again
-        stop = fast.analyzer.stopwords
-        content = [s for s, f in zip(stems, forms) if f not in stop]
-    else:
-        content = content_stems(value)
-    forms.extend(pair_terms(content))
-    return forms, []
+    return index_terms(forms, stems, fast.analyzer.stopwords), []
 
 
 def _known_analyzers() -> dict[type, TermsFn]:

@@ -67,19 +67,25 @@ def test_sigkill_at_random_moments_never_loses_committed_articles(tmp_path: Path
     write_parts()
     index = tmp_path / "ix"
     committed: set[str] = set()
-    kills = 0
-    for round_ in range(20):
-        jobs = "2" if round_ % 4 == 3 else "1"
-        tag = f"kill-{os.getpid()}-{round_}"
+    kills = rounds = 0
+    typical = 1.0  # seconds a run takes; kills land at random moments within it
+    while kills < 20:
+        rounds += 1
+        assert rounds <= 80, f"only {kills} of 80 runs were still going when killed"
+        jobs = "2" if rounds % 4 == 3 else "1"
+        tag = f"kill-{os.getpid()}-{rounds}"
         env = cli_env()
         env["SEARCHER_TEST_TAG"] = tag
+        started = time.monotonic()
         proc = subprocess.Popen(searcher_cmd(index, "index", str(data), "--batch-size", "40",
                                              "--jobs", jobs, "--no-progress", "--json"),
                                 cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
-        time.sleep(rng.uniform(0.5, 1.4))
+        time.sleep(rng.uniform(0.25, 1.0) * typical)
         if proc.poll() is None:
             proc.send_signal(signal.SIGKILL)
             kills += 1
+        else:  # it finished first: aim the next kills inside a run of this length
+            typical = time.monotonic() - started
         proc.communicate()
         assert _wait_gone(tag) == [], "worker processes outlived the killed run"
         if (index / "searcher.json").exists():
@@ -87,14 +93,13 @@ def test_sigkill_at_random_moments_never_loses_committed_articles(tmp_path: Path
             assert report.ok, report.problems
             stored = SearchIndex(index)
             now = live_ids(index)
-            assert committed <= now, f"round {round_}: committed articles lost"
+            assert committed <= now, f"run {rounds}: committed articles lost"
             for doc_id in rng.sample(sorted(now), min(25, len(now))):
                 assert stored.get(doc_id).body in versions[doc_id]
             committed = now
-        for rec in rng.sample(records, 15):  # change some articles for the next round
-            rec["body"] = f"{rec['body']} diperbarui {round_}"
+        for rec in rng.sample(records, 40):  # change some articles for the next round
+            rec["body"] = f"{rec['body']} diperbarui {rounds}"
         write_parts()
-    assert kills >= 20
     final = run_cli(index, "index", str(data), "--batch-size", "40", "--json")
     assert final.returncode == 0, final.stderr
     assert live_ids(index) == {r["id"] for r in records}

@@ -77,10 +77,8 @@ def test_untitled_article_is_not_buried_under_title_matches(index):
     assert boosted[0].id == "u1" and boosted[0].score > plain[0].score
 
 
-@pytest.mark.xfail(strict=False, reason="proximity weight still being tuned on dev: "
-                   "on this fixture the pair signal does not yet overcome length normalisation")
 def test_adjacent_words_outrank_scattered_ones(index):
-    # p2 has "suku" and "bunga" three times each, never side by side; p1 has the pair once
+    # p2 has "suku" twice and "bunga" once, never side by side; p1 has the pair once
     results = index.search("suku bunga")
     order = ids(results)
     assert order[0] == "a5"  # the phrase in title and body
@@ -191,3 +189,33 @@ def test_every_parameter_is_documented():
 def test_unknown_parameter_is_refused():
     with pytest.raises(ValueError, match="unknown ranking parameter"):
         RankingParams().replace(nope=1)
+
+
+def test_pruning_keeps_the_first_page_of_long_queries(index):
+    # more than prune_min_terms distinct words, several of them in most documents
+    query = ("pemerintah harga beras naik pasar jakarta gempa cianjur warga rumah "
+             "sekolah banjir desa")
+    pruned = index.search(query, limit=5)
+    full = index.search(query, limit=5, exhaustive=True)
+    assert ids(pruned) == ids(full)
+    assert pruned.total <= full.total
+
+
+def test_memory_reader_reads_like_a_file():
+    import io
+    import pickle
+
+    from searcher.ranking.whoosh_io import MemoryReader
+
+    data = pickle.dumps({"a": [1, 2, 3]}, 2) + b"line one\nline two\n" + bytes(range(40))
+    ours, theirs = MemoryReader(memoryview(data)), io.BytesIO(data)
+    assert pickle.load(ours) == pickle.load(theirs)
+    assert ours.tell() == theirs.tell()
+    assert ours.readline() == theirs.readline() == b"line one\n"
+    ours.seek(-5, 2)
+    theirs.seek(-5, 2)
+    assert ours.read() == theirs.read()
+    ours.seek(3)
+    buf = bytearray(4)
+    assert ours.readinto(buf) == 4 and bytes(buf) == data[3:7]
+    assert ours.read(0) == b"" and ours.seek(1, 1) == 8

@@ -162,14 +162,31 @@ def rows_for(result: dict) -> list[Row]:
     return rows
 
 
+def _reused_note(result: dict) -> str:
+    """Where the indexing figures come from when --skip-index reused the indexes."""
+    builds = {name: fig for name, fig in result.get("index", {}).items() if fig.get("reused")}
+    if not builds:
+        return ""
+    names = ", ".join("plain Whoosh" if n == "baseline" else f"searcher {_jobs_label(n)}"
+                      for n in builds)
+    dates = sorted({fig.get("date", "?") for fig in builds.values()})
+    loads = [fig["load_before"] for fig in builds.values() if fig.get("load_before")]
+    return (f"; built indexes reused (--skip-index) for {names}: indexing figures from "
+            f"builds finished {dates[0]}" + (f"…{dates[-1]}" if len(dates) > 1 else "")
+            + (f" (load average {loads[0]} before the first)" if loads else "")
+            + ", under other load than the queries")
+
+
 def table(result: dict) -> str:
     """One scale's results as a Markdown table with a heading line."""
     docs = result["documents"]
     head = (f"**{result['scale']}**: {docs:,} articles, {result['raw_bytes'] / MIB:,.1f} MiB of "
             f"title+body text; run {result['date']}, load average {result['load_before']} "
             f"before, {result.get('load_after', '?')} after"
-            + (" (indexes reused with --skip-index: indexing figures from their build)"
-               if result.get("reused") else ""))
+            + _reused_note(result))
+    if result.get("command"):
+        command = result["command"]
+        head += f"; measured by {command if '`' in command else f'`{command}`'}"
     lines = [head, "", "| measure | target | searcher | plain Whoosh | searcher vs Whoosh | target met |",
              "|---|---|---|---|---|---|"]
     lines += ["| " + " | ".join(row.cells()) + " |" for row in rows_for(result)]
@@ -192,7 +209,7 @@ def reference_table(readme: Path) -> str:
 def section(results: list[dict], *, command: str, machine: dict[str, str], plot: str | None,
             reference: str, python_startup: float | None) -> str:
     """The generated part of docs/benchmarks.md."""
-    out = [f"Command: `{command}`", ""]
+    out = [f"Written by `{command}`.", ""]
     for result in results:
         out += [table(result), ""]
     if plot:
@@ -254,7 +271,7 @@ def plot(results: list[dict], path: Path) -> None:
                   textcoords="offset points", xytext=(0, 3))
     left.set(xscale="log", yscale="log", xlabel="articles (log scale)", ylabel="docs/s",
              title="indexing throughput (spawn to exit)")
-    left.legend(fontsize=7, loc="lower left")
+    left.legend(fontsize=7, loc="best")
     series = (("short", "p50", "C0"), ("short", "p95", "C1"), ("sentence", "p95", "C2"))
     for engine in ("searcher", "baseline"):
         for key, stat, color in series:

@@ -25,6 +25,8 @@ class RankingParams:
     body_b: float = _p(0.75, "length normalisation of the body (0 none, 1 full)")
     lead_weight: float = _p(1.0, "weight of an occurrence among the article's first words "
                                  "(headline and opening)")
+    short_body_b: float = _p(0.75, "body length normalisation for short queries (at most "
+                                    "and_max_terms content words)")
     untitled_boost: float = _p(1.0, "body weight multiplier of an article without a title "
                                     "(1 + this), so its body competes with title matches")
     exact_weight: float = _p(0.3, "weight of the unstemmed exact-form score")

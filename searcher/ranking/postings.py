@@ -18,18 +18,24 @@ until the segment is merged away (then they age out of the LRU).
 
 from __future__ import annotations
 
+import struct
 import threading
 import zlib
 from collections import OrderedDict
-from pickle import loads
+from io import BytesIO
+from pickle import load, loads
 
 import numpy as np
-from whoosh.codec.whoosh3 import W3LeafMatcher
-from whoosh.matching import ListMatcher
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermsReader
+from whoosh.matching import Matcher
 from whoosh.reading import SegmentReader, TermNotFound
 
 Postings = tuple[np.ndarray, np.ndarray]
 EMPTY: Postings = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64))
+
+_BLOCK_LENGTH = struct.Struct("!i")
+#: A block header (a pickled 6-tuple of numbers) is far shorter than this.
+_HEADER_MAX = 256
 
 #: Default bound of a posting cache: 8 million postings (about 100 MB).
 DEFAULT_CACHE_POSTINGS = 8_000_000
@@ -46,38 +52,48 @@ def read_postings(segment: SegmentReader, fieldname: str, text: str) -> Postings
     if info.is_inlined():
         ids, weights, _ = info.inlined_postings()
         return (np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float64))
-    matcher = terms.matcher(fieldname, btext, segment.schema[fieldname].format)
-    if type(matcher) is W3LeafMatcher:
-        return _read_blocks(matcher)
-    return _read_generic(matcher)
+    if type(terms) is W3TermsReader:
+        return _read_blocks(terms._postfile, info.extent()[0])
+    return _read_generic(terms.matcher(fieldname, btext, segment.schema[fieldname].format))
 
 
-def _read_blocks(m: W3LeafMatcher) -> Postings:
-    """Decode every block of a Whoosh 3 posting list (see the module docstring)."""
+def _read_blocks(postfile, offset: int) -> Postings:
+    """Decode every block of a Whoosh 3 posting list (see the module docstring).
+
+    Only ``postfile.get`` (a slice of the file) is used, never ``seek``/``read``, so a
+    memory-mapped segment is read in place and several threads may share it.
+    """
+    get = postfile.get
+    if get(offset, 4) != WHOOSH3_HEADER_MAGIC:
+        raise ValueError(f"not a Whoosh 3 posting list at offset {offset}")
     deltas: list[int] = []
     weights: list[float] = []
-    get = m._postfile.get
     previous_last = 0
+    pos = offset + 4
     while True:
-        count = m._blocklength
-        raw = get(m._dataoffset, m._nextoffset - m._dataoffset)
-        if m._compression:
+        length = _BLOCK_LENGTH.unpack(get(pos, 4))[0]
+        last_block = length < 0
+        end = pos + 4 + abs(length)
+        header = BytesIO(get(pos + 4, min(abs(length), _HEADER_MAX)))
+        count, last_id, _, compression, _, _ = load(header)
+        raw = get(pos + 4 + header.tell(), end - pos - 4 - header.tell())
+        if compression:
             raw = zlib.decompress(raw)
         block_ids, block_weights, _ = loads(raw)
         start = len(deltas)
         deltas.extend(block_ids)
         if start:
             deltas[start] -= previous_last  # the first id of a block is absolute
-        previous_last = m._maxid
+        previous_last = last_id
         if block_weights is None:
             weights.extend([1.0] * count)
         elif isinstance(block_weights, float):
             weights.extend([block_weights] * count)
         else:
             weights.extend(block_weights)
-        if m._lastblock:
+        if last_block:
             break
-        m._goto(m._nextoffset)
+        pos = end
     ids = np.cumsum(np.asarray(deltas, dtype=np.int64)).astype(np.int32)
     return ids, np.asarray(weights, dtype=np.float64)
 
@@ -90,7 +106,7 @@ def doc_frequency(segment: SegmentReader, fieldname: str, text: str) -> int:
         return 0
 
 
-def _read_generic(matcher: ListMatcher) -> Postings:
+def _read_generic(matcher: Matcher) -> Postings:
     ids: list[int] = []
     weights: list[float] = []
     while matcher.is_active():

@@ -101,6 +101,8 @@ def rank(view: IndexView, searcher: Searcher, text: str, *, start: int, stop: in
         q, n_words, forms = plain
         conjunctive = n_words <= p.and_max_terms
         need = len(q.stems) if conjunctive else 1
+        if conjunctive and p.short_body_b != p.body_b:
+            p = p.replace(body_b=p.short_body_b)
         depth = max(int(p.rerank_depth), 2 * stop)
         scored = score_query(view, reader, q, p, need=need, allowed=allowed,
                              prune=not exhaustive, depth=depth)

@@ -125,9 +125,9 @@ def score_query(view: IndexView, reader: IndexReader, q: QueryTerms, p: RankingP
 
     ``prune`` (long queries only, see :func:`common_stems`): stems in more than
     ``prune_df`` of the documents neither make candidates nor are scored for every
-    document; they are added to the best ``depth`` candidates only, read from the
-    posting blocks that hold those candidates. The others keep their partial scores
-    and rank after them (``Scored.tier``).
+    document; they are added to the best ``depth`` candidates only. The others keep
+    their partial scores and rank after them (``Scored.tier``). When the rarer stems
+    find fewer than ``depth`` candidates, everything is scored (no pruning).
     """
     n_all = view.n_all
     n = max(view.n, 1)
@@ -195,6 +195,9 @@ def score_query(view: IndexView, reader: IndexReader, q: QueryTerms, p: RankingP
     else:
         cand = allowed if allowed is not None else view.live.copy()
     ids = np.flatnonzero(cand)
+    if common and len(ids) < depth:  # too few rare-word candidates: score everything
+        return score_query(view, reader, q, p, need=need, allowed=allowed,
+                           coordinate=coordinate, prune=False)
     coord = coordinate and p.coord_power and total_mass > 0
     if common and len(ids):
         top = ids
