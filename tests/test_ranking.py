@@ -111,6 +111,21 @@ def test_grouping_keeps_pages_disjoint_and_full(index):
     assert len(seen) == len(set(seen)) == 9
 
 
+@pytest.mark.parametrize("sort", ["newest", "oldest"])
+@pytest.mark.parametrize("query", ["", "gempa OR banjir OR beras OR kaspersky OR pemerintah"])
+def test_date_sorted_pages_are_disjoint_full_and_grouped(index, query, sort):
+    """Grouping looks only as deep as the page needs, in date order too."""
+    everything = index.search(query, limit=100, sort=sort)
+    assert "r2" not in ids(everything) or "r1" not in ids(everything)  # the wire story is grouped
+    seen = []
+    for page in (1, 2, 3):
+        seen += [h.id for h in index.search(query, limit=3, page=page, sort=sort).hits]
+    assert seen == ids(everything)[:len(seen)]
+    assert len(seen) == len(set(seen)) == 9
+    dates = [h.date for h in everything.hits if h.date is not None]
+    assert dates == sorted(dates, reverse=(sort == "newest"))
+
+
 def test_short_query_requires_all_words_then_falls_back(index):
     assert index.search("harga beras").total == 2
     fallback = index.search("harga beras xyzzyq")

@@ -164,4 +164,4 @@ def _order(view: IndexView, reader, scored: Scored, sort: str, k: int | None) ->
     dates = view.dates(reader)[ids]
     undated = dates == NO_DATE
     key = np.where(undated, 0, -dates if sort == "newest" else dates)
-    return np.lexsort((ids, -scores, key, undated))
+    return np.lexsort((ids, -scores, key, undated))[:k]
