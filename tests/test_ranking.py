@@ -50,7 +50,7 @@ def ids(results) -> list[str]:
 # -- pinned rankings ---------------------------------------------------------------------
 def test_exact_form_is_preferred_over_the_bare_stem(index):
     # "pemerintah" and "perintah" share the stem "perintah"; the form typed wins
-    assert ids(index.search("pemerintah"))[:2] == ["a11", "a2"]
+    assert sorted(ids(index.search("pemerintah"))[:2]) == ["a11", "a2"]
     assert ids(index.search("perintah"))[0] == "a10"
     off = RankingParams(exact_weight=0)
     assert ids(index.search("pemerintah", ranking=off))[0] != "a11" or \
@@ -234,3 +234,36 @@ def test_memory_reader_reads_like_a_file():
     buf = bytearray(4)
     assert ours.readinto(buf) == 4 and bytes(buf) == data[3:7]
     assert ours.read(0) == b"" and ours.seek(1, 1) == 8
+
+
+# -- local discrimination (long queries) --------------------------------------------------
+STORY = [
+    Article(id="t1", title="Purbaya Pecat 26 Pegawai Pajak Nakal",
+            body="Menteri Keuangan Purbaya memecat 26 pegawai pajak yang bekerja sama dengan wajib "
+                 "pajak untuk mengurangi tagihan. Sistem Coretax disiapkan agar kebocoran "
+                 "penerimaan negara tidak terulang."),
+    Article(id="t2", title="Purbaya Bongkar Modus Pegawai Pajak dan Wajib Pajak",
+            body="Menteri Keuangan Purbaya membongkar modus pegawai pajak yang bekerja sama dengan "
+                 "wajib pajak. Modus itu membuat tagihan pajak lebih rendah. Purbaya menyebut "
+                 "pegawai pajak dan wajib pajak membagi keuntungan dari tagihan yang dikurangi."),
+    Article(id="f1", title="Harga Beras Naik", body="Harga beras di pasar naik menjelang akhir tahun."),
+    Article(id="f2", title="Banjir Rendam Garut", body="Banjir bandang merendam ratusan rumah di Garut."),
+    Article(id="f3", title="Timnas Menang", body="Timnas Indonesia menang dua gol tanpa balas."),
+    Article(id="f4", title="Menteri Kunjungi Pasar", body="Menteri Perdagangan memantau harga di pasar."),
+]
+
+
+def test_words_that_tell_a_storys_articles_apart_decide_their_order(tmp_path: Path):
+    """Two articles on one story: the summary's words both share count little between
+    them; the one holding the summary's distinctive words (26, dipecat, Coretax) wins."""
+    index = SearchIndex.create_or_open(tmp_path / "ix")
+    index.add(STORY)
+    summary = ("Purbaya ungkap modus pegawai pajak bersama wajib pajak membagi keuntungan dari "
+               "tagihan pajak yang dikurangi, 26 pegawai dipecat, Coretax disiapkan")
+    off = {h.id: h.score for h in index.search(summary, ranking=RankingParams(local_weight=0)).hits}
+    on = {h.id: h.score for h in index.search(summary).hits}
+    assert max(off, key=off.get) == "t2"  # shared words repeated more often win without it
+    assert max(on, key=on.get) == "t1"
+    assert on["t1"] - off["t1"] > on["t2"] - off["t2"] > 0
+    short = index.search("pegawai pajak", ranking=RankingParams(local_weight=0))
+    assert [h.score for h in short.hits] == [h.score for h in index.search("pegawai pajak").hits]

@@ -25,7 +25,7 @@ class RankingParams:
     body_b: float = _p(0.75, "length normalisation of the body (0 none, 1 full)")
     lead_weight: float = _p(1.0, "weight of an occurrence among the article's first words "
                                  "(headline and opening)")
-    short_body_b: float = _p(0.75, "body length normalisation for short queries (at most "
+    short_body_b: float = _p(0.0, "body length normalisation for short queries (at most "
                                     "and_max_terms content words)")
     untitled_boost: float = _p(1.0, "body weight multiplier of an article without a title "
                                     "(1 + this), so its body competes with title matches")
@@ -34,6 +34,9 @@ class RankingParams:
     pair_k1: float = _p(1.2, "saturation of the pair frequency")
     coord_power: float = _p(1.0, "coordination: the score is multiplied by the matched "
                                  "share of the query's idf mass to this power")
+    local_weight: float = _p(1.0, "long queries: weight of the local re-ranking of the best "
+                                  "local_depth candidates by the words that tell them apart")
+    local_depth: float = _p(10, "candidates the local re-ranking looks at")
     and_max_terms: float = _p(4, "plain queries with at most this many content words "
                                  "require all of them (then fall back to any)")
     rerank_depth: float = _p(100, "candidates re-ranked with the pair and exact signals "

@@ -33,7 +33,7 @@ from searcher.ranking.duplicates import DuplicateFinder
 from searcher.ranking.fields import pair_terms
 from searcher.ranking.matching import match_mask
 from searcher.ranking.params import RankingParams
-from searcher.ranking.scorer import QueryTerms, Scored, score_query
+from searcher.ranking.scorer import QueryTerms, Scored, local_rerank, score_query
 from searcher.ranking.view import NO_DATE, IndexView
 
 
@@ -109,6 +109,8 @@ def rank(view: IndexView, searcher: Searcher, text: str, *, start: int, stop: in
         if conjunctive and need > 1 and len(scored.ids) == 0:
             scored = score_query(view, reader, q, p, need=1, allowed=allowed,
                                  prune=not exhaustive, depth=depth)
+        if not conjunctive and sort == "relevance":
+            local_rerank(view, reader, q, p, scored)
         terms = set(q.stems)
     elif plain is not None:
         scored, terms = None, set()

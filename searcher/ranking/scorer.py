@@ -33,6 +33,11 @@ and the evaluation figures. The parameters are :class:`RankingParams`.
    (over distinct stems) that the document contains. Documents matching more of
    the distinct words, and the rarer ones, rank first.
 
+5. **Local discrimination** (:func:`local_rerank`, long queries): the best
+   ``local_depth`` candidates are re-scored by the query words that tell them apart
+   (a local idf over those candidates), so among several articles on one story the
+   one holding the summary's distinctive words wins.
+
 A query word typed twice counts twice (``1 + ln(count)``). Which documents are
 candidates is decided by the caller (:mod:`searcher.ranking.ranker`): all of the
 words for short queries, any for long ones, or the set a complex query matched.
@@ -276,3 +281,42 @@ def _stem_of(form: str) -> str:
     from searcher.analysis import default_analyzer
 
     return default_analyzer().term(form)
+
+
+def local_rerank(view: IndexView, reader: IndexReader, q: QueryTerms, p: RankingParams,
+                 scored: Scored) -> None:
+    """Re-rank the best ``local_depth`` candidates by the query words that tell them apart.
+
+    A long query (a pasted summary) often finds several articles about the same story;
+    its words common to all of them say nothing about which one it describes. Among the
+    best *K* candidates, a stem found in *k* of them gets the local idf
+    ``ln(1 + (K - k + 0.5) / (k + 0.5))``; each candidate gains
+    ``local_weight * Σ local_idf · idf · sat(tf~)`` over the stems it contains. Only
+    the *K* are raised, so they stay ahead of the rest.
+    """
+    k_depth = int(p.local_depth)
+    if not p.local_weight or k_depth < 2 or len(scored.ids) < 2:
+        return
+    scores = scored.scores
+    if scored.tier is not None:
+        order = np.lexsort((scored.ids, -scores, scored.tier))[:k_depth]
+    else:
+        order = np.argsort(-scores, kind="stable")[:k_depth]
+    order = order[np.argsort(scored.ids[order])]
+    top = scored.ids[order]
+    kk = len(top)
+    title_f, body_f, _ = _norms(view, p)
+    k1 = p.k1
+    n = max(view.n, 1)
+    add = np.zeros(kk)
+    for stem in q.stems:
+        tfn = (view.weights_for(reader, "body", stem, top) * body_f[top]
+               + view.weights_for(reader, "title", stem, top) * title_f[top])
+        has = tfn > 0
+        k = int(has.sum())
+        if k == 0:
+            continue
+        local = math.log1p((kk - k + 0.5) / (k + 0.5))
+        df = view.doc_frequency(reader, ("body", "title"), stem)
+        add[has] += local * float(idf(n, df)) * (tfn[has] * (k1 + 1) / (k1 + tfn[has]))
+    scores[order] += p.local_weight * add
