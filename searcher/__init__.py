@@ -12,6 +12,7 @@ from searcher.errors import (
     QueryError,
     SchemaMismatchError,
     SearcherError,
+    StemmerMismatchError,
 )
 from searcher.indexing import IndexReport
 from searcher.results import Hit, IndexStats, SearchResults, Snippet
@@ -35,4 +36,5 @@ __all__ = [
     "SearchResults",
     "SearcherError",
     "Snippet",
+    "StemmerMismatchError",
 ]

@@ -16,7 +16,7 @@ from typing import Any
 
 import click
 
-from searcher.analysis import default_analyzer
+from searcher.analysis import DEFAULT_STEMMER, STEMMERS, analyzer_for
 from searcher.engine import SORTS, SearchIndex
 from searcher.errors import QueryError, SearcherError
 from searcher.index import default_index_path
@@ -106,20 +106,28 @@ def open_index(ctx: click.Context) -> SearchIndex:
               help="Articles per commit; a crash loses at most the batches in flight.")
 @click.option("--wait", type=click.FloatRange(min=0), default=0.0, show_default=True,
               help="Seconds to wait for another indexing run to finish.")
+@click.option("--stemmer", type=click.Choice(STEMMERS), default=None,
+              help="Stemmer of a new index (or of the rebuilt one with --rebuild): searcher, "
+                   "the lexicon-guided Indonesian stemmer, or snowball, plain PyStemmer "
+                   f"[default: {DEFAULT_STEMMER}; an existing index keeps its own].")
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @click.option("--strict", is_flag=True, help="Exit 1 if any file or record was skipped.")
 @click.option("--progress/--no-progress", default=None,
               help="Show a progress bar [default: on a terminal].")
 @click.pass_context
 def index_cmd(ctx: click.Context, paths: tuple[str, ...], prune: bool, rebuild: bool,
-              jobs: int | None, batch_size: int, wait: float, as_json: bool, strict: bool,
-              progress: bool | None) -> None:
+              jobs: int | None, batch_size: int, wait: float, stemmer: str | None,
+              as_json: bool, strict: bool, progress: bool | None) -> None:
     """Add new, update changed (and with --prune drop deleted) articles.
 
     PATHS are files or folders (searched recursively) of .txt, .json, .jsonl,
     .csv or .html files, optionally gzipped; "-" reads JSON Lines from stdin.
     Without PATHS the bundled sample corpus (index_data/) is indexed.
     Running it again on the same input changes nothing.
+
+    The stemmer is chosen when the index is created (--stemmer) and kept: giving
+    another one for an existing index is an error; --rebuild --stemmer NAME
+    changes it.
 
     Exit status: 0 when the input was indexed (skipped records are listed on
     stderr), 1 when a named path is missing or nothing at all could be read.
@@ -136,10 +144,11 @@ def index_cmd(ctx: click.Context, paths: tuple[str, ...], prune: bool, rebuild: 
     options: dict[str, Any] = dict(wait=wait, jobs=jobs, batch_size=batch_size)
     if rebuild:
         with progress_bar(show) as tick, handled():
-            report = SearchIndex.rebuild(ctx.obj, paths, progress=tick, **options)
+            report = SearchIndex.rebuild(ctx.obj, paths, progress=tick, stemmer=stemmer,
+                                         **options)
     else:
         with handled():
-            index = SearchIndex.create_or_open(ctx.obj)
+            index = SearchIndex.create_or_open(ctx.obj, stemmer=stemmer)
         with progress_bar(show) as tick, handled():
             if paths == ("-",):
                 report = index.index_stream(sys.stdin.buffer, progress=tick, **options)
@@ -377,7 +386,8 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
         span = f"{stats.first_date.date()} … {stats.last_date.date()}"
     click.echo(f"dates:     {span} ({stats.undated} undated)")
     click.echo(f"size:      {stats.size_bytes / 1e6:.1f} MB in {stats.segments} segment(s)")
-    click.echo(f"schema:    {stats.schema_version} (analyzer {stats.analyzer_version})")
+    click.echo(f"schema:    {stats.schema_version} (analyzer {stats.analyzer_version}, "
+               f"stemmer {stats.stemmer})")
     click.echo("sources:")
     for name, count in list(stats.sources.items())[:20]:
         click.echo(f"  {count:>7}  {name}")
@@ -450,9 +460,11 @@ def delete_cmd(ctx: click.Context, ids: tuple[str, ...], wait: float) -> None:
 @click.argument("text")
 @click.option("--explain", is_flag=True, help="Show which rule produced each term.")
 @click.option("--json", "as_json", is_flag=True, help="Print the tokens as JSON.")
-def analyze_cmd(text: str, explain: bool, as_json: bool) -> None:
+@click.option("--stemmer", type=click.Choice(STEMMERS), default=DEFAULT_STEMMER, show_default=True,
+              help="Analyse as an index built with this stemmer would.")
+def analyze_cmd(text: str, explain: bool, as_json: bool, stemmer: str) -> None:
     """Show how TEXT is split into tokens and index terms."""
-    tokens = default_analyzer().analyze(text, explain=explain)
+    tokens = analyzer_for(stemmer).analyze(text, explain=explain)
     if as_json:
         rows = []
         for t in tokens:

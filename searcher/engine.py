@@ -12,6 +12,12 @@ Example::
 A ``SearchIndex`` may be shared by threads: every search runs on a per-thread Whoosh
 searcher that is reopened when a writer has committed, and no setting is ever
 changed on the shared object (options are per call).
+
+An index stems with the stemmer it was created with (``SearchIndex.create(path,
+stemmer="snowball")``; default ``searcher``), recorded in its schema and
+``searcher.json``. Every search runs inside :func:`~searcher.analysis.analysis_for`
+of that stemmer, so the query, its ranking terms, snippets, suggestions and similar
+articles are analysed as the index was, whatever other indexes the process has open.
 """
 
 from __future__ import annotations
@@ -22,6 +28,7 @@ import time
 from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
+from contextlib import AbstractContextManager
 from typing import IO, TYPE_CHECKING, Literal
 
 from whoosh import query as wq
@@ -30,9 +37,11 @@ from whoosh.index import FileIndex
 from whoosh.searching import Searcher
 from whoosh.util.times import long_to_datetime
 
+from searcher.analysis import analysis_for
 from searcher.article import Article
 from searcher.errors import ArticleNotFoundError
 from searcher.index import create_whoosh, default_index_path, open_or_create_whoosh, open_whoosh, read_meta
+from searcher.schema import schema_stemmer
 from searcher.indexing import DEFAULT_BATCH, Indexer, IndexReport, ProgressFn
 from searcher.parallel import default_jobs
 from searcher.facets import count_facets
@@ -62,26 +71,47 @@ def _scoring() -> scoring.WeightingModel:
 class SearchIndex:
     """A searcher index directory: search it, read it, and add to it."""
 
-    def __init__(self, path: str | os.PathLike[str] | None = None) -> None:
-        """Open an existing index (default location: :func:`default_index_path`)."""
+    def __init__(self, path: str | os.PathLike[str] | None = None, *,
+                 stemmer: str | None = None) -> None:
+        """Open an existing index (default location: :func:`default_index_path`).
+
+        With ``stemmer``, raise :class:`~searcher.errors.StemmerMismatchError` unless
+        the index was built with that stemmer.
+        """
         self.path = Path(path) if path is not None else default_index_path()
-        self._ix: FileIndex = open_whoosh(self.path)
+        self._ix: FileIndex = open_whoosh(self.path, stemmer)
         self._local = threading.local()
         self._ranking_view: IndexView | None = None
         self._view_lock = threading.Lock()
 
     @classmethod
-    def create(cls, path: str | os.PathLike[str]) -> SearchIndex:
-        """Create a new empty index in ``path`` (missing or empty directory)."""
-        create_whoosh(Path(path))
+    def create(cls, path: str | os.PathLike[str], *, stemmer: str = "searcher") -> SearchIndex:
+        """Create a new empty index in ``path`` (missing or empty directory).
+
+        ``stemmer``: ``"searcher"`` (the lexicon-guided Indonesian stemmer, the
+        default) or ``"snowball"`` (plain PyStemmer Snowball, for comparison); fixed
+        for the life of the index.
+        """
+        create_whoosh(Path(path), stemmer)
         return cls(path)
 
     @classmethod
-    def create_or_open(cls, path: str | os.PathLike[str] | None = None) -> SearchIndex:
-        """Open the index at ``path``, creating it if the directory is missing or empty."""
+    def create_or_open(cls, path: str | os.PathLike[str] | None = None, *,
+                       stemmer: str | None = None) -> SearchIndex:
+        """Open the index at ``path``, creating it if the directory is missing or empty.
+
+        A new index gets ``stemmer`` (default ``"searcher"``); an existing one built
+        with another stemmer than a given ``stemmer`` raises
+        :class:`~searcher.errors.StemmerMismatchError` (rebuild to change it).
+        """
         target = Path(path) if path is not None else default_index_path()
-        open_or_create_whoosh(target)
+        open_or_create_whoosh(target, stemmer)
         return cls(target)
+
+    @property
+    def stemmer(self) -> str:
+        """The stemmer the index was built with: ``"searcher"`` or ``"snowball"``."""
+        return schema_stemmer(self._searcher().schema)
 
     # -- reading ---------------------------------------------------------------
     def _searcher(self) -> Searcher:
@@ -125,10 +155,22 @@ class SearchIndex:
             raise ValueError("limit and page must be at least 1")
         if sort not in SORTS:
             raise ValueError(f"sort must be one of {', '.join(SORTS)}")
-        from searcher.ranking.ranker import filter_mask, rank
-
         started = time.perf_counter()
         searcher = self._searcher()
+        with analysis_for(schema_stemmer(searcher.schema)):
+            return self._search(searcher, started, query, limit=limit, page=page, sort=sort,
+                                since=since, until=until, sources=sources,
+                                categories=categories, highlight=highlight, facets=facets,
+                                group_duplicates=group_duplicates, exhaustive=exhaustive,
+                                ranking=ranking, suggest=suggest)
+
+    def _search(self, searcher: Searcher, started: float, query: str, *, limit: int, page: int,
+                sort: str, since: datetime | None, until: datetime | None,
+                sources: Sequence[str], categories: Sequence[str], highlight: bool,
+                facets: bool, group_duplicates: bool, exhaustive: bool,
+                ranking: RankingParams | None, suggest: bool) -> SearchResults:
+        from searcher.ranking.ranker import filter_mask, rank
+
         view = self._view(searcher)
         filt = _filter(since, until, sources, categories)
         ranked = rank(view, searcher, query, start=(page - 1) * limit, stop=page * limit,
@@ -183,7 +225,9 @@ class SearchIndex:
 
         Raises :class:`ArticleNotFoundError` for an unknown id.
         """
-        return similar_hits(self, doc_id, limit, reader=self._searcher().reader())
+        searcher = self._searcher()
+        with analysis_for(schema_stemmer(searcher.schema)):
+            return similar_hits(self, doc_id, limit, reader=searcher.reader())
 
     def __contains__(self, doc_id: object) -> bool:
         return isinstance(doc_id, str) and self._searcher().document_number(id=doc_id) is not None
@@ -221,13 +265,18 @@ class SearchIndex:
                           sources=dict(sorted(sources.items(), key=lambda kv: (-kv[1], kv[0]))),
                           first_date=first, last_date=last, undated=undated, size_bytes=size,
                           segments=len(self._ix._segments()), schema_version=meta.schema_version,
-                          analyzer_version=meta.analyzer_version)
+                          analyzer_version=meta.analyzer_version, stemmer=meta.stemmer)
 
     # -- writing ---------------------------------------------------------------
     def _indexer(self, wait: float, progress: ProgressFn | None, jobs: int | None,
                  batch_size: int) -> Indexer:
         return Indexer(self._ix, self.path, batch_size=batch_size, writer_timeout=wait,
                        progress=progress, jobs=default_jobs() if jobs is None else jobs)
+
+    @staticmethod
+    def _analysis(indexer: Indexer) -> AbstractContextManager[object]:
+        """The analysis of the schema being written (the pickled analyzers carry it too)."""
+        return analysis_for(schema_stemmer(indexer.writer.schema))
 
     def index_paths(self, paths: Iterable[str | os.PathLike[str]], *, prune: bool = False,
                     progress: ProgressFn | None = None, wait: float = 0.0,
@@ -239,20 +288,20 @@ class SearchIndex:
         Waits up to ``wait`` seconds for another writer, then raises
         :class:`~searcher.errors.IndexLockedError`.
         """
-        with self._indexer(wait, progress, jobs, batch_size) as indexer:
+        with self._indexer(wait, progress, jobs, batch_size) as indexer, self._analysis(indexer):
             return indexer.index_paths([Path(p) for p in paths], prune=prune)
 
     def index_stream(self, stream: IO[bytes] | IO[str], *, name: str = "-",
                      progress: ProgressFn | None = None, wait: float = 0.0,
                      batch_size: int = DEFAULT_BATCH, jobs: int | None = None) -> IndexReport:
         """Index JSON Lines read from ``stream``."""
-        with self._indexer(wait, progress, jobs, batch_size) as indexer:
+        with self._indexer(wait, progress, jobs, batch_size) as indexer, self._analysis(indexer):
             return indexer.index_stream(stream, name)
 
     def add(self, articles: Iterable[Article], *, wait: float = 0.0,
             jobs: int | None = None) -> IndexReport:
         """Add or update articles given as :class:`Article` records."""
-        with self._indexer(wait, None, jobs, DEFAULT_BATCH) as indexer:
+        with self._indexer(wait, None, jobs, DEFAULT_BATCH) as indexer, self._analysis(indexer):
             return indexer.index_articles(articles)
 
     def add_records(self, records: Iterable[Mapping[str, object]], *, name: str = "-",
@@ -313,12 +362,15 @@ class SearchIndex:
     @staticmethod
     def rebuild(path: str | os.PathLike[str] | None, paths: Iterable[str | os.PathLike[str]], *,
                 progress: ProgressFn | None = None, wait: float = 0.0,
-                batch_size: int = DEFAULT_BATCH, jobs: int | None = None) -> IndexReport:
+                batch_size: int = DEFAULT_BATCH, jobs: int | None = None,
+                stemmer: str | None = None) -> IndexReport:
         """Build a new index of ``paths`` beside the one at ``path`` and swap it in atomically.
 
         Works whatever version built the old index (this is the cure for
         :class:`~searcher.errors.SchemaMismatchError`). Searches keep using the old
         index until the swap; an open :class:`SearchIndex` sees the new one afterwards.
+        The new index stems with ``stemmer`` (default: the old index's stemmer, or
+        ``"searcher"``): the way to change the stemmer of an index.
         """
         from searcher.maintenance import rebuild_index
 
@@ -329,7 +381,7 @@ class SearchIndex:
             index = SearchIndex(folder)
             return index.index_paths(files, progress=progress, batch_size=batch_size, jobs=jobs)
 
-        return rebuild_index(target, build, wait=wait)  # type: ignore[return-value]
+        return rebuild_index(target, build, wait=wait, stemmer=stemmer)  # type: ignore[return-value]
 
 
 def _filter(since: datetime | None, until: datetime | None, sources: Sequence[str],

@@ -37,6 +37,12 @@ class SchemaMismatchError(SearcherError):
     hint = "Rebuild it with `searcher index --rebuild PATH…`."
 
 
+class StemmerMismatchError(SchemaMismatchError):
+    """The index was built with another stemmer than the one asked for."""
+
+    hint = "Rebuild it with `searcher index --rebuild --stemmer NAME PATH…`."
+
+
 class IndexLockedError(SearcherError):
     """Another process holds the index's write lock."""
 

@@ -54,6 +54,9 @@ if TYPE_CHECKING:
 FILES_CACHE = "files.json"
 #: Articles per segment (and per commit).
 DEFAULT_BATCH = 5000
+#: with batches at least this large, the workers are started when the first batch is
+#: half read, so their start-up (imports, field plans) overlaps the reading
+WARM_BATCH = 1000
 
 ProgressFn = Callable[[int], None]
 
@@ -273,6 +276,9 @@ class Indexer:
             self._hashes.append(digest)
             if len(self._batch) >= self.batch_size:
                 self._send(final=False)
+            elif (len(self._batch) == self.batch_size // 2 and self._pool is None
+                  and self.jobs > 1 and self.batch_size >= WARM_BATCH):
+                self._start_pool()  # half a batch read: more is likely to come
         if self.progress is not None:
             self.progress(1)
 
@@ -294,7 +300,7 @@ class Indexer:
             self._send_unit(final=final)
 
     def _send_unit(self, *, final: bool) -> None:
-        from searcher.parallel import Unit, UnitPool, build_unit
+        from searcher.parallel import Unit, build_unit
 
         seq = self._seq
         unit = Unit(seq, self._batch, self._hashes)
@@ -302,13 +308,21 @@ class Indexer:
         self._seq += 1
         self._pending[self._seq] = _Pending()
         if self._pool is None and self.jobs > 1 and not final:
-            self._pool = UnitPool(str(self.index_dir), self.ix.indexname, self.writer.schema,
-                                  self.jobs)
+            self._start_pool()
         if self._pool is None:
             self._commit(build_unit(str(self.index_dir), self.ix.indexname, self.writer.schema, unit))
             return
         for built in self._pool.submit(unit):
             self._commit(built)
+
+    def _start_pool(self) -> None:
+        """Start the worker processes, warming them up while this process reads on."""
+        from searcher.parallel import UnitPool
+
+        with write_errors(self.index_dir):
+            self._pool = UnitPool(str(self.index_dir), self.ix.indexname, self.writer.schema,
+                                  self.jobs)
+            self._pool.warm()
 
     def _commit(self, built: object) -> None:
         pending = self._pending.pop(built.seq)  # type: ignore[attr-defined]
@@ -344,15 +358,31 @@ class Indexer:
             self._pool = None
         leftover = self._pending.pop(self._seq, _Pending())
         removed = self.writer.delete_ids(doomed)
-        for doc_id in removed:
-            self.known.pop(doc_id, None)
+        pruned_from = {self.known.pop(doc_id)[1] for doc_id in removed if doc_id in self.known}
         self.report.removed += len(removed)
         if removed or leftover.replaced:
             self.writer.delete_ids(leftover.replaced)
             self.writer.commit()
             self.report.commits += 1
         self._record_files(leftover.files)
+        self._recount_files(pruned_from)
         return self.report
+
+    def _recount_files(self, paths: set[str]) -> None:
+        """After a prune commit: the cache entries of files that lost records get the new count.
+
+        Entries recorded by this run's earlier commits counted the documents that the
+        prune then removed; left so, they would make the next run read those files again.
+        """
+        stale = [p for p in paths if p in self.files.entries]
+        if not stale:
+            return
+        counts: dict[str, int] = {}
+        for _, stored_path in self.known.values():
+            counts[stored_path] = counts.get(stored_path, 0) + 1
+        for path in stale:
+            self.files.entries[path]["documents"] = counts.get(path, 0)
+        self.files.save()
 
     # -- sources ------------------------------------------------------------------------
     def index_paths(self, paths: Iterable[str | Path], *, prune: bool = False) -> IndexReport:

@@ -24,7 +24,7 @@ from pathlib import Path
 from whoosh.filedb.filestore import FileStorage
 from whoosh.index import TOC
 
-from searcher.errors import NotAnIndexError
+from searcher.errors import NotAnIndexError, SearcherError
 from searcher.index import FORMAT_NAME, INDEX_NAME, META_FILE, IndexMeta, fsync_dir, write_meta
 from searcher.indexing import FILES_CACHE
 
@@ -264,31 +264,35 @@ def optimize_index(ix: object, path: Path, *, wait: float = 0.0) -> tuple[int, i
 
 
 # -- rebuild -------------------------------------------------------------------------------
-def rebuild_index(target: Path, build: Callable[[Path], object], *, wait: float = 0.0) -> object:
+def rebuild_index(target: Path, build: Callable[[Path], object], *, wait: float = 0.0,
+                  stemmer: str | None = None) -> object:
     """Build a new index with ``build(folder)`` in a sibling folder, then swap it in.
 
     Holds the old index's write lock throughout, so no incremental run can commit
     to the old index meanwhile (its work would be lost in the swap). Returns what
-    ``build`` returns.
+    ``build`` returns. The new index stems with ``stemmer``; by default with the old
+    index's stemmer (``searcher`` when there is none or it cannot be read).
     """
     from searcher.index import create_whoosh
     from searcher.locking import acquire_write_lock
 
     target = Path(target)
     _refuse_foreign(target)
+    if stemmer is None:
+        stemmer = previous_stemmer(target)
     parent = target.parent
     parent.mkdir(parents=True, exist_ok=True)
     lock = acquire_write_lock(target, timeout=wait) if target.is_dir() else None
     staging = parent / f".{target.name}.rebuild-{os.getpid()}"
     try:
         shutil.rmtree(staging, ignore_errors=True)
-        create_whoosh(staging)
+        create_whoosh(staging, stemmer)
         old_generation = TOC._latest_generation(FileStorage(str(target)), INDEX_NAME) \
             if target.is_dir() else -1
         if old_generation >= 0:  # start above the old index, so open searchers see a change
             _restart_generation(staging, old_generation + 1)
         result = build(staging)
-        write_meta(staging, IndexMeta.current())
+        write_meta(staging, IndexMeta.current(stemmer))
         fsync_dir(staging)
         if target.exists():
             _exchange(staging, target)
@@ -303,6 +307,17 @@ def rebuild_index(target: Path, build: Callable[[Path], object], *, wait: float 
     finally:
         if lock is not None:
             lock.release()
+
+
+def previous_stemmer(target: Path) -> str:
+    """The stemmer of the index at ``target``; the default when there is none or it is unreadable."""
+    from searcher.analysis import DEFAULT_STEMMER
+    from searcher.index import read_meta
+
+    try:
+        return read_meta(target).stemmer
+    except SearcherError:
+        return DEFAULT_STEMMER
 
 
 def _refuse_foreign(target: Path) -> None:

@@ -77,6 +77,13 @@ def build_unit(folder: str, indexname: str, schema: Schema | bytes, unit: Unit) 
     return Built(unit.seq, segment, [a.id for a in unit.articles])
 
 
+def warm_worker(schema: bytes) -> None:
+    """Get a worker ready before its first unit: imports, the schema, the field plans."""
+    from searcher.segments import plan_schema
+
+    plan_schema(_schema(schema))
+
+
 _SCHEMAS: dict[bytes, Schema] = {}
 
 
@@ -165,6 +172,13 @@ class UnitPool:
         self.executor = ProcessPoolExecutor(max_workers=jobs, mp_context=_context(),
                                             initializer=_worker_init, initargs=(os.getpid(),))
         self.pending: deque[Future[Built]] = deque()
+        self.warming: list[Future[None]] = []
+
+    def warm(self) -> None:
+        """Start the workers now (they import and plan while this process reads on)."""
+        if not self.warming:
+            self.warming = [self.executor.submit(warm_worker, self.schema_bytes)
+                            for _ in range(self.jobs)]
 
     def submit(self, unit: Unit) -> list[Built]:
         """Queue a unit; returns the units finished meanwhile (in order)."""
@@ -187,7 +201,7 @@ class UnitPool:
         if cancel:
             # a run that failed or was interrupted: stop the workers now, not after their
             # units (the caller removes the files of segments that were never committed)
-            for fut in self.pending:
+            for fut in [*self.pending, *self.warming]:
                 fut.cancel()
             for proc in list(getattr(self.executor, "_processes", {}).values()):
                 try:

@@ -56,9 +56,11 @@ from whoosh import query as wq
 from whoosh.fields import Schema
 from whoosh.reading import IndexReader
 
-from searcher.analysis import AnalyzedToken, default_analyzer
+from searcher.analysis import (AnalyzedToken, analysis_for, analyzer_for, current_stemmer,
+                               default_analyzer)
 from searcher.analysis.pipeline import normalize
 from searcher.errors import QueryError
+from searcher.schema import schema_stemmer
 
 #: Queries with at most this many content words require all of them.
 AND_MAX_TERMS = 4
@@ -237,10 +239,15 @@ def _tokens(text: str) -> list[tuple[str, int, int]]:
     return [(t.text, t.start, t.end) for t in _analyze(text)]
 
 
-@lru_cache(maxsize=8192)
 def _analyze(text: str) -> tuple[AnalyzedToken, ...]:
+    """The analysis of one word or phrase of a query with the current stemmer."""
+    return _analyze_with(current_stemmer(), text)
+
+
+@lru_cache(maxsize=8192)
+def _analyze_with(stemmer: str, text: str) -> tuple[AnalyzedToken, ...]:
     """The analysis of one word or phrase of a query (cached: queries repeat)."""
-    return tuple(default_analyzer().analyze(text))
+    return tuple(analyzer_for(stemmer).analyze(text))
 
 
 def _unique(qs: list[wq.Query]) -> list[wq.Query]:
@@ -264,7 +271,14 @@ def parse(text: str, schema: Schema, *, conjunctive: bool | None = None,
     (False); by default it depends on the number of content words. With a
     ``reader``, prefixes expand to the index's words and ``category:`` matches
     parts of category names; without one they match index terms as they are.
+    Words are analysed with the stemmer of ``schema``'s text fields.
     """
+    with analysis_for(schema_stemmer(schema, default=current_stemmer())):
+        return _parse(text, schema, conjunctive=conjunctive, reader=reader)
+
+
+def _parse(text: str, schema: Schema, *, conjunctive: bool | None,
+           reader: IndexReader | None) -> wq.Query:
     if len(text) > MAX_QUERY_CHARS:
         raise QueryError(f"the query is too long ({len(text)} characters; at most "
                          f"{MAX_QUERY_CHARS})", query=text, position=None,

@@ -106,6 +106,7 @@ class IndexStats:
     segments: int = 0
     schema_version: int = 0
     analyzer_version: str = ""
+    stemmer: str = "searcher"
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -119,4 +120,5 @@ class IndexStats:
             "segments": self.segments,
             "schema_version": self.schema_version,
             "analyzer_version": self.analyzer_version,
+            "stemmer": self.stemmer,
         }

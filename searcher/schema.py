@@ -11,6 +11,7 @@ from __future__ import annotations
 from whoosh import columns
 from whoosh.fields import COLUMN, DATETIME, ID, KEYWORD, STORED, TEXT, Schema
 
+from searcher.analysis.stemmer import DEFAULT_STEMMER
 from searcher.analysis.whoosh_analyzers import IndonesianAnalyzer
 from searcher.ranking.fields import ExactField
 
@@ -18,8 +19,11 @@ from searcher.ranking.fields import ExactField
 SCHEMA_VERSION = 2
 
 
-def build_schema() -> Schema:
-    """A fresh schema object.
+def build_schema(stemmer: str = DEFAULT_STEMMER) -> Schema:
+    """A fresh schema object whose text fields stem with ``stemmer``.
+
+    ``stemmer``: ``searcher`` (the lexicon-guided stemmer, the default) or
+    ``snowball`` (plain PyStemmer); see :func:`schema_stemmer`.
 
     Fields:
       - ``id``: the unique document id (see :func:`searcher.readers.article_id`).
@@ -38,9 +42,9 @@ def build_schema() -> Schema:
     """
     return Schema(
         id=ID(stored=True, unique=True, sortable=True),
-        title=TEXT(analyzer=IndonesianAnalyzer(), stored=True, phrase=True, field_boost=1.0),
-        body=TEXT(analyzer=IndonesianAnalyzer(), stored=True, phrase=True),
-        exact=ExactField(),
+        title=TEXT(analyzer=IndonesianAnalyzer(stemmer), stored=True, phrase=True, field_boost=1.0),
+        body=TEXT(analyzer=IndonesianAnalyzer(stemmer), stored=True, phrase=True),
+        exact=ExactField(stemmer),
         date=DATETIME(stored=True, sortable=True),
         month=ID(sortable=True),
         source=KEYWORD(stored=True, lowercase=True, scorable=False),
@@ -52,3 +56,9 @@ def build_schema() -> Schema:
         path=ID(stored=True, sortable=True),
         hash=COLUMN(columns.VarBytesColumn()),
     )
+
+
+def schema_stemmer(schema: Schema, default: str = DEFAULT_STEMMER) -> str:
+    """The stemmer the ``body`` field of ``schema`` stems with (``default`` if it has none)."""
+    analyzer = getattr(schema["body"], "analyzer", None) if "body" in schema else None
+    return str(getattr(analyzer, "stemmer", default))

@@ -7,7 +7,8 @@ segment with far less work per token:
 
 1. **Analysis** (:class:`FieldPlan`): for fields whose analyzer it knows (the
    Indonesian analyzers of :mod:`searcher.analysis` and the ``exact`` field's
-   :class:`~searcher.ranking.fields.ExactFormsAndPairs`) and whose format is
+   :class:`~searcher.ranking.fields.ExactFormsAndPairs`, with the stemmer the
+   analyzer names: ``searcher`` or ``snowball``) and whose format is
    Positions, Frequency or Existence, the text is split at whitespace and each
    chunk is looked up in a cache of its terms (``map`` over a dict, in C); only an
    unseen chunk goes through the :class:`~searcher.analysis.Analyzer`. Any other
@@ -41,9 +42,10 @@ from array import array
 from collections import Counter, defaultdict, deque
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
+from datetime import datetime
 from hashlib import md5
-from itertools import accumulate, chain, groupby, islice, repeat
-from operator import add, and_, ge, itemgetter, methodcaller, neg, sub
+from itertools import accumulate, chain, compress, groupby, islice, repeat
+from operator import add, and_, ge, itemgetter, methodcaller, ne, neg, sub
 from typing import Any
 
 from whoosh import formats
@@ -54,7 +56,7 @@ from whoosh.filedb.filetables import OrderedHashWriter
 from whoosh.system import emptybytes
 from whoosh.util.numeric import byte_to_length, length_to_byte
 
-from searcher.analysis import default_analyzer
+from searcher.analysis import DEFAULT_STEMMER, STEMMERS, analyzer_for, default_analyzer
 from searcher.analysis.pipeline import Analyzer, normalize
 
 __all__ = ["FieldPlan", "SegmentBuilder", "build_segment", "encode_positions", "plan_schema"]
@@ -72,7 +74,22 @@ _KV_LENGTHS = struct.Struct("!ii")
 #: Whoosh compresses every block; for a few postings that costs far more time
 #: than it saves space, and each block records whether it is compressed.
 COMPRESS_MIN = 512
-COMPRESS_LEVEL = 3
+#: the level recorded in a compressed block's info (readers only test it for zero).
+COMPRESS_LEVEL = 1
+#: zlib window and memory level for blocks: a block is at most a few KB, and zlib's
+#: default state (32 KB window, 128 KB hash tables) costs more to set up than to use.
+_ZLIB_WBITS = 12
+_ZLIB_MEMLEVEL = 4
+
+
+def compress_block(data: bytes) -> bytes:
+    """``data`` zlib-compressed (a standard zlib stream; ``zlib.decompress`` reads it)."""
+    c = zlib.compressobj(COMPRESS_LEVEL, zlib.DEFLATED, _ZLIB_WBITS, _ZLIB_MEMLEVEL)
+    return c.compress(data) + c.flush()
+#: chunks the analysis cache of a process holds before it starts over: about 350
+#: bytes each, so at most ~175 MB per worker (a corpus of 31k articles has 460k
+#: distinct chunks, each worker sees about two thirds of them)
+CHUNK_CACHE_LIMIT = 500_000
 #: documents per process whose fast analysis is checked against ``field.index()``.
 VERIFY_DOCS = 50
 
@@ -86,6 +103,8 @@ _FIRST = itemgetter(0)
 _SECOND = itemgetter(1)
 _THIRD = itemgetter(2)
 _LAST = itemgetter(-1)
+_CONTENT = itemgetter(2)
+_PREFIXES = itemgetter(3)
 
 
 def encode_positions(positions: list[int]) -> bytes:
@@ -105,23 +124,37 @@ def _f32(x: float) -> float:
 
 
 # -- analysis ------------------------------------------------------------------------
-class _ChunkCache(dict):  # type: ignore[type-arg]
-    """``chunk → (stems, forms)`` for whitespace-free chunks of text, filled on demand.
+try:
+    from searcher.ranking.fields import PAIR_MARK as _PAIR_MARK
+except ImportError:  # pragma: no cover - the ranking package is optional here
+    _PAIR_MARK = "~"
 
-    One tokenization gives both: the stems are the terms of
-    :meth:`Analyzer.spans`, the forms the normalised surface of the same tokens (what
-    :meth:`Analyzer.exact_spans` gives; the two tokenize alike).
+
+class _ChunkCache(dict):  # type: ignore[type-arg]
+    """``chunk → (stems, forms, content stems, pair prefixes)`` for whitespace-free chunks
+    of text, filled on demand.
+
+    One tokenization gives all: the stems are the terms of :meth:`Analyzer.spans`, the
+    forms the normalised surface of the same tokens (what :meth:`Analyzer.exact_spans`
+    gives; the two tokenize alike); the content stems are the stems of the tokens whose
+    form is not a stopword, and each one's pair prefix is ``"~<stem> "`` (the ``exact``
+    field's pair terms are prefix + next content stem).
     """
 
-    def __init__(self, analyzer: Analyzer, hyphenated: set[str], limit: int = 2_000_000) -> None:
+    def __init__(self, analyzer: Analyzer, hyphenated: set[str], limit: int = CHUNK_CACHE_LIMIT) -> None:
         super().__init__()
         self._spans = analyzer.spans
+        self._stopwords = analyzer.stopwords
         self._hyphenated = hyphenated
         self._limit = limit
 
-    def __missing__(self, chunk: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def __missing__(self, chunk: str) -> tuple[tuple[str, ...], ...]:
         spans = self._spans(chunk)
-        entry = (tuple([t for t, _, _ in spans]), tuple([normalize(chunk[a:b]) for _, a, b in spans]))
+        stems = tuple([t for t, _, _ in spans])
+        forms = tuple([normalize(chunk[a:b]) for _, a, b in spans])
+        stop = self._stopwords
+        content = tuple([t for t, f in zip(stems, forms) if f not in stop])
+        entry = (stems, forms, content, tuple([f"{_PAIR_MARK}{t} " for t in content]))
         if len(self) >= self._limit:
             self.clear()
             self._hyphenated.clear()
@@ -179,13 +212,35 @@ def _exact_terms(fast: FastTerms, value: str) -> tuple[list[str], list[tuple[int
 
 
 def _forms_and_pairs(fast: FastTerms, value: str) -> tuple[list[str], list[tuple[int, str]]]:
-    # ExactFormsAndPairs in index mode: forms, pair terms and lead terms (fields.index_terms)
-    from searcher.ranking.fields import index_terms
+    # ExactFormsAndPairs in index mode: what fields.index_terms gives — the forms, the
+    # pair terms of neighbouring content stems, the lead terms of the content stems among
+    # the first LEAD_TOKENS tokens — from the chunk cache's precomputed content stems
+    from searcher.ranking.fields import LEAD_MARK, LEAD_TOKENS
 
     entries = fast.entries(value.split())
-    forms = list(chain.from_iterable(map(_SECOND, entries)))
-    stems = list(chain.from_iterable(map(_FIRST, entries)))
-    return index_terms(forms, stems, fast.analyzer.stopwords), []
+    terms = list(chain.from_iterable(map(_SECOND, entries)))
+    content = list(chain.from_iterable(map(_CONTENT, entries)))
+    if len(content) > 1:
+        after = islice(content, 1, None)
+        terms += compress(map(add, chain.from_iterable(map(_PREFIXES, entries)), after),
+                          map(ne, content, islice(content, 1, None)))
+    # lead terms: the content stems of the chunks holding the first LEAD_TOKENS tokens
+    seen = 0
+    for i, entry in enumerate(entries):
+        seen += len(entry[0])
+        if seen >= LEAD_TOKENS:
+            head = entries[:i + 1]
+            break
+    else:
+        head = entries
+    if seen > LEAD_TOKENS:  # the last chunk straddles the limit: count its tokens one by one
+        lead_stems = list(chain.from_iterable(map(_FIRST, head)))[:LEAD_TOKENS]
+        lead_forms = list(chain.from_iterable(map(_SECOND, head)))[:LEAD_TOKENS]
+        stop = fast.analyzer.stopwords
+        terms += [LEAD_MARK + t for t, f in zip(lead_stems, lead_forms) if f not in stop]
+    else:
+        terms += map(add, repeat(LEAD_MARK), chain.from_iterable(map(_CONTENT, head)))
+    return terms, []
 
 
 def _known_analyzers() -> dict[type, TermsFn]:
@@ -221,6 +276,9 @@ class FieldPlan:
         self.column = field.column_type
         self.format = field.format
         self.terms_fn: TermsFn | None = None
+        #: value → Whoosh's postings of it, for fields whose analysis is a pure function
+        #: of the value that Whoosh does cheaply (ids, keywords, dates): see :func:`_memoizable`
+        self.memo: dict[object, tuple[list[Any], list[int], list[float], list[bytes]]] | None = None
         self.fast_terms = fast_terms
         self.verify_left = VERIFY_DOCS
         if not self.indexed:
@@ -235,11 +293,14 @@ class FieldPlan:
             self.terms_fn = fn
             if not self.agrees(_CANARY):
                 self.terms_fn = None
+        elif fn is None and _memoizable(field):
+            self.memo = {}
 
     @property
     def fast(self) -> bool:
-        """Whether this field is analysed here rather than by ``field.index()``."""
-        return self.terms_fn is not None
+        """Whether this field is analysed here (or its values' postings are remembered)
+        rather than by ``field.index()`` for every document."""
+        return self.terms_fn is not None or self.memo is not None
 
     def stock(self, value: object, boost: float) -> dict[bytes, tuple[int, float, bytes]]:
         """``{term: (freq, weight, value)}`` from Whoosh's own ``field.index()``."""
@@ -247,8 +308,11 @@ class FieldPlan:
 
     def agrees(self, value: object) -> bool:
         """Whether the fast analysis of ``value`` equals ``field.index(value)``."""
-        keys, freqs, weights, values = self.analyse(value, 1.0)
-        mine = {k.encode("utf-8"): (f, float(w), v) for k, f, w, v in zip(keys, freqs, weights, values)}
+        if self.terms_fn is None:  # remembered postings (or none): Whoosh's own, by definition
+            keys, freqs, weights, values = self.postings(value, 1.0)
+        else:
+            keys, freqs, weights, values = self.analyse(value, 1.0)
+        mine = {_as_bytes(k): (f, float(w), v) for k, f, w, v in zip(keys, freqs, weights, values)}
         return mine == self.stock(value, 1.0)
 
     def analyse(self, value: Any, boost: float) -> Postings:
@@ -306,13 +370,57 @@ class FieldPlan:
                     self.terms_fn = None  # the analyzer changed: use Whoosh's analysis from now on
             if self.terms_fn is not None:
                 return self.analyse(value, boost)
+        memo = self.memo
+        if memo is not None and value.__class__ in _MEMO_TYPES:
+            got = memo.get(value)
+            if got is None:
+                if len(memo) >= MEMO_LIMIT:
+                    memo.clear()
+                got = memo[value] = self._stock_lists(value)
+            if boost != 1.0:
+                return got[0], got[1], [w * boost for w in got[2]], got[3]
+            return got
+        tbytes, freqs, weights, values = self._stock_lists(value)
+        if boost != 1.0:
+            weights = [w * boost for w in weights]
+        return tbytes, freqs, weights, values
+
+    def _stock_lists(self, value: object) -> tuple[list[Any], list[int], list[float], list[bytes]]:
+        """``field.index(value)`` as ``(terms, freqs, weights, values)`` lists (unboosted)."""
         items = list(self.field.index(value))
         if not items:
             return [], [], [], []
         tbytes, freqs, weights, values = (list(x) for x in zip(*items))
-        if boost != 1.0:
-            weights = [w * boost for w in weights]
         return tbytes, freqs, weights, values  # type: ignore[return-value]
+
+
+#: distinct values per field whose postings :attr:`FieldPlan.memo` keeps (then it starts over)
+MEMO_LIMIT = 100_000
+#: value types whose postings may be remembered (hashable, immutable, compared by value)
+_MEMO_TYPES = frozenset({str, datetime, int, float})
+
+
+def _pure_whoosh_analyzer(analyzer: object) -> bool:
+    """Whether ``analyzer`` is made only of Whoosh parts whose output depends on the text alone."""
+    from whoosh.analysis import CompositeAnalyzer, IDTokenizer, LowercaseFilter, RegexTokenizer
+
+    parts = analyzer.items if type(analyzer) is CompositeAnalyzer else [analyzer]  # type: ignore[attr-defined]
+    return bool(parts) and all(type(p) in (IDTokenizer, RegexTokenizer, LowercaseFilter) for p in parts)
+
+
+def _memoizable(field: FieldType) -> bool:
+    """Whether ``field.index(value)`` is a pure function of ``value`` (so it may be remembered).
+
+    Whoosh's ID and KEYWORD fields with their stock analyzers, and its NUMERIC and
+    DATETIME fields; a subclass that changes ``index`` is not.
+    """
+    from whoosh.fields import DATETIME, ID, KEYWORD, NUMERIC
+
+    kind = type(field)
+    if kind in (NUMERIC, DATETIME):
+        return True
+    return (kind in (ID, KEYWORD) and type(field.format) in _FAST_FORMATS
+            and _pure_whoosh_analyzer(getattr(field, "analyzer", None)))
 
 
 class UnsupportedSchema(Exception):
@@ -327,8 +435,22 @@ def plan_schema(schema: Schema) -> dict[str, FieldPlan]:
     key = id(schema)
     plans = _PLANS.get(key)
     if plans is None or set(plans) != set(schema.names()):
-        fast = FastTerms()
-        plans = {name: FieldPlan(name, schema[name], fast) for name in schema.names()}
+        # One FastTerms (one chunk cache) per stemmer: the text fields and the exact
+        # field's pair and lead terms of an index all stem with the index's stemmer,
+        # which its analyzers carry (``searcher index --stemmer``).
+        by_stemmer: dict[str, FastTerms] = {}
+
+        def fast_for(field: FieldType) -> FastTerms:
+            stemmer = getattr(getattr(field, "analyzer", None), "stemmer", DEFAULT_STEMMER)
+            if stemmer not in STEMMERS:
+                stemmer = DEFAULT_STEMMER  # not one of ours: Whoosh's own analysis (no plan)
+            fast = by_stemmer.get(stemmer)
+            if fast is None:
+                fast = by_stemmer[stemmer] = FastTerms(analyzer_for(stemmer))
+            return fast
+
+        plans = {name: FieldPlan(name, schema[name], fast_for(schema[name]))
+                 for name in schema.names()}
         _PLANS.clear()
         _PLANS[key] = plans
     return plans
@@ -447,7 +569,7 @@ class SegmentBuilder:
         postings = PostingsWriter(segment.create_file(storage, whoosh3.W3Codec.POSTS_EXT),
                                   self.codec._blocklimit)
         for name in sorted(self._postings):
-            acc = self._postings[name]
+            acc = self._postings.pop(name)  # freed once written: the next field's peak is lower
             if not acc:
                 continue
             plan = self.plans[name]
@@ -465,6 +587,7 @@ class SegmentBuilder:
                 bkeys, flats = _merge_spellings(list(map(_as_bytes, keys)), flats)
             rows = postings.write_flat(flats, lengths, fixed)
             terms.add_many(list(map(add, repeat(prefix), bkeys)), rows)
+            del acc, keys, flats, bkeys, rows
         self._postings.clear()
         postings.close()
         terms.close()
@@ -525,6 +648,12 @@ _LENGTH_BYTE[0] = 0
 _IDS = itemgetter(slice(0, None, 3))
 _WEIGHTS = itemgetter(slice(1, None, 3))
 _VALUES = itemgetter(slice(2, None, 3))
+
+
+def _blobs(infos: list[bytes], datas: list[bytes]) -> list[bytes]:
+    """Whole single-block posting lists: magic, last-block length (negative), info, data."""
+    sizes = map(neg, map(add, map(len, infos), map(len, datas)))
+    return list(map(emptybytes.join, zip(repeat(_MAGIC), map(_BLOCK_LEN.pack, sizes), infos, datas)))
 
 
 class _Float32(dict):  # type: ignore[type-arg]
@@ -604,16 +733,21 @@ class PostingsWriter:
 
     def _write_singles(self, flats: list[list[Any]], lengths: array | None,
                        fixed: int | None) -> list[bytes]:
-        # one posting per term: ((doc,), weight or None, (value,)) and its block header
+        # one posting per term: ((doc,), weight or None, (value,)) and its block header.
+        # Single-posting terms of one document with the same weight and value (most of
+        # them: the pair terms of a text) have byte-identical blocks and term-info rows
+        # but for the block's offset, so each distinct (doc, weight, value) is built once.
         dumps = pickle.dumps
-        ds = list(map(_FIRST, flats))
-        ws = list(map(_SECOND, flats))
+        keys = list(map(tuple, flats))
+        uniq = list(dict.fromkeys(keys))
+        ds = list(map(_FIRST, uniq))
+        ws = list(map(_SECOND, uniq))
         if fixed is None or fixed < 0:
-            mini_v: Iterable[object] = zip(map(_THIRD, flats))
+            mini_v: Iterable[object] = zip(map(_THIRD, uniq))
         elif fixed == 0:
             mini_v = repeat(None)
         else:
-            mini_v = map(_THIRD, flats)
+            mini_v = map(_THIRD, uniq)
         datas = list(map(dumps, zip(zip(ds), map(_MINI_WEIGHT.__getitem__, ws), mini_v), repeat(4)))
         if max(map(len, datas)) >= COMPRESS_MIN:  # long position lists: the general way
             return self._write_small(flats, lengths, fixed)
@@ -623,13 +757,22 @@ class PostingsWriter:
             lbs = [0] * len(ds)
         maxw = list(map(_MAX_WEIGHT.__getitem__, ws))
         infos = list(map(dumps, zip(repeat(1), ds, maxw, repeat(0), lbs, lbs), repeat(2)))
-        return self._append(infos, datas, map(_TERMINFO.pack, repeat(0), map(_FLOAT32.__getitem__, ws),
-                                              repeat(1), lbs, lbs, maxw, ds, ds))
+        blobs = _blobs(infos, datas)
+        rows = list(map(_TERMINFO.pack, repeat(0), map(_FLOAT32.__getitem__, ws),
+                        repeat(1), lbs, lbs, maxw, ds, ds))
+        if len(uniq) < len(keys):
+            blob_of = dict(zip(uniq, blobs))
+            row_of = dict(zip(uniq, rows))
+            blobs = list(map(blob_of.__getitem__, keys))
+            rows = list(map(row_of.__getitem__, keys))
+        return self._append_blobs(blobs, rows)
 
     def _append(self, infos: list[bytes], datas: list[bytes], rows: Iterable[bytes]) -> list[bytes]:
         """Append single-block posting lists; returns the term-info rows with their extents."""
-        sizes = map(neg, map(add, map(len, infos), map(len, datas)))
-        blobs = list(map(emptybytes.join, zip(repeat(_MAGIC), map(_BLOCK_LEN.pack, sizes), infos, datas)))
+        return self._append_blobs(_blobs(infos, datas), rows)
+
+    def _append_blobs(self, blobs: list[bytes], rows: Iterable[bytes]) -> list[bytes]:
+        """Append whole single-block posting lists (:func:`_blobs`); returns the rows with extents."""
         bloblens = list(map(len, blobs))
         starts = accumulate(bloblens, initial=self.base + len(self.buf))
         self.buf += emptybytes.join(blobs)
@@ -672,7 +815,7 @@ class PostingsWriter:
             comps = [0] * len(datas)
             for i, data in enumerate(datas):
                 if len(data) >= COMPRESS_MIN:
-                    datas[i] = zlib.compress(data, COMPRESS_LEVEL)
+                    datas[i] = compress_block(data)
                     comps[i] = COMPRESS_LEVEL
         if lengths is not None:
             per_term = list(map(list, map(map, repeat(lengths.__getitem__), idl)))
@@ -735,7 +878,7 @@ class PostingsWriter:
             data = pickle.dumps((tuple(map(sub, bids, chain((0,), bids))), mini_w, mini_v), 4)
             comp = 0
             if len(data) >= COMPRESS_MIN:
-                data = zlib.compress(data, COMPRESS_LEVEL)
+                data = compress_block(data)
                 comp = COMPRESS_LEVEL
             info = pickle.dumps((count, bids[-1], bmaxw, comp, length_to_byte(bmin),
                                  length_to_byte(bmax)), 2)

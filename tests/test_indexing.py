@@ -91,11 +91,37 @@ def test_field_analysis_agrees_with_whoosh_on_sample_text():
     plans = plan_schema(build_schema())
     texts = [r.get("title", "") + "\n" + r["body"] for r in sample_records(40)] + [
         str(r["body"]) for r in _edge_records()]
-    fast = [p for p in plans.values() if p.fast]
-    assert {"title", "body"} <= {p.name for p in fast}
+    fast = [p for p in plans.values() if p.terms_fn is not None]  # the analysed text fields
+    assert {"title", "body", "exact"} <= {p.name for p in fast}
     for plan in fast:
         for text in texts:
             assert plan.agrees(text), (plan.name, text[:60])
+
+
+def test_every_indexed_field_of_the_default_schema_takes_the_fast_path():
+    """A field that silently falls back to Whoosh's ``field.index()`` per document makes
+    indexing several times slower without changing a byte; fail loudly instead."""
+    from searcher.schema import build_schema
+
+    schema = build_schema()
+    plans = plan_schema(schema)
+    slow = [name for name, plan in plans.items() if plan.indexed and not plan.fast]
+    assert not slow, f"fields off the fast path: {slow}"
+    # remembered postings (ids, keywords, dates) are exactly Whoosh's, boosts included
+    from datetime import datetime
+
+    values = {"id": ["a1", "clickid-96687247de06"], "month": ["2024-07"], "path": ["/x/y.jsonl", ""],
+              "source": ["tekno.kompas.com tekno kompas com", "Detik.COM"],
+              "category": ["News/Nasional", "Tekno Sains"], "source_key": ["kompas.com"],
+              "category_key": ["ekonomi"], "date": [datetime(2024, 7, 1, 9, 30), datetime(2019, 1, 1)]}
+    for name, samples in values.items():
+        plan = plans[name]
+        assert plan.memo is not None, name
+        for value in samples * 2:  # the second time from the memo
+            for boost in (1.0, 2.5):
+                terms, freqs, weights, encoded = plan.postings(value, boost)
+                mine = {t: (f, w, v) for t, f, w, v in zip(terms, freqs, weights, encoded)}
+                assert mine == plan.stock(value, boost), (name, value, boost)
 
 
 def test_positions_encoding_is_byte_identical():
@@ -184,6 +210,103 @@ def test_edit_add_delete_files_change_exactly_those_documents(tmp_path: Path):
     assert live_ids(index) == set(after) - {r["id"] for r in files["b.jsonl"]}
     assert str(data / "b.jsonl") not in json.loads((index / "files.json").read_text())
     assert SearchIndex(index).search("harga cabai").hits[0].id == edited[3]["id"]
+
+
+def _tocs(index: Path) -> list[str]:
+    return sorted(p.name for p in index.glob("_MAIN_*.toc"))
+
+
+def _write_txt(path: Path, rec: dict[str, object]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(f"{rec['title']}\n{rec['body']}\n", encoding="utf-8")
+
+
+@pytest.mark.parametrize("prune", [False, True], ids=["keep", "prune"])
+def test_one_run_of_edits_additions_and_deletions_changes_exactly_those_documents(
+        tmp_path: Path, prune: bool):
+    """A folder as cron sees it: one-article .txt files (ids from their path) and a feed
+    whose records come and go. One run picks up every kind of change at once; a second
+    run of the same input changes nothing, with or without --prune."""
+    data, index = tmp_path / "data", tmp_path / "ix"
+    texts = sample_records(6, words=30)
+    for i, rec in enumerate(texts[:5]):
+        _write_txt(data / "txt" / f"art{i}.txt", rec)
+    feed = generated_records(8, words=20)
+    write_jsonl(data / "feed.jsonl", feed)
+    flags = ["--prune"] if prune else []
+    first = _summary(run_cli(index, "index", str(data), "--json", *flags))
+    assert (first["added"], first["skipped"]) == (13, 0)
+    before = stored_by_id(index)
+    by_file = {Path(str(f["path"])).name: i for i, f in before.items() if str(f["path"]).endswith(".txt")}
+
+    _write_txt(data / "txt" / "art1.txt", {"title": texts[1]["title"],
+                                           "body": "Isinya kini tentang panen raya cabai rawit."})
+    (data / "txt" / "art3.txt").unlink()
+    _write_txt(data / "txt" / "art5.txt", texts[5])
+    edited = [dict(r) for r in feed]
+    edited[2]["title"] = "Judul Baru: Pasar Murah Digelar"
+    del edited[6]  # a record gone from a file that is still there
+    edited.append(dict(generated_records(1, prefix="late")[0]))
+    write_jsonl(data / "feed.jsonl", edited)
+
+    run = _summary(run_cli(index, "index", str(data), "--json", *flags))
+    gone = {by_file["art3.txt"], feed[6]["id"]}
+    assert (run["added"], run["updated"], run["unchanged"], run["removed"], run["skipped"]) == \
+        (2, 2, 9, len(gone) if prune else 0, 0)
+    after = stored_by_id(index)
+    new_ids = set(after) - set(before)
+    assert len(new_ids) == 2 and "late-00000" in new_ids
+    assert {str(after[i]["path"]) for i in new_ids} == {str((data / "txt" / "art5.txt").resolve()),
+                                                        str((data / "feed.jsonl").resolve())}
+    changed = {i for i in before if i in after and after[i] != before[i]}
+    assert changed == {by_file["art1.txt"], feed[2]["id"]}
+    assert set(before) - set(after) == (gone if prune else set())
+    s = SearchIndex(index)
+    assert [h.id for h in s.search("panen raya cabai").hits][:1] == [by_file["art1.txt"]]
+    assert s.get(feed[2]["id"]).title == "Judul Baru: Pasar Murah Digelar"
+
+    tocs, cache = _tocs(index), (index / "files.json").read_text()
+    again = _summary(run_cli(index, "index", str(data), "--json", *flags))
+    assert (again["added"], again["updated"], again["removed"], again["skipped"]) == (0, 0, 0, 0)
+    assert again["unchanged"] == sum(Path(str(f["path"])).exists() for f in after.values())
+    assert again["files_read"] == 0, "files.json knows every file unchanged (also after a prune)"
+    assert _tocs(index) == tocs, "nothing to commit"
+    assert (index / "files.json").read_text() == cache
+    assert stored_by_id(index) == after
+
+
+def test_incremental_runs_with_jobs_2_equal_jobs_1(tmp_path: Path):
+    """Not only a fresh build: an update run (edits, additions, a pruned file) gives the
+    same segments, documents and results with --jobs 2 as with --jobs 1."""
+    data = tmp_path / "data"
+    recs = generated_records(60, words=30)
+    write_jsonl(data / "a.jsonl", recs[:30])
+    write_jsonl(data / "b.jsonl", recs[30:50])
+    write_jsonl(data / "c.jsonl", recs[50:])
+    one, two = tmp_path / "one", tmp_path / "two"
+    for index, jobs in ((one, "1"), (two, "2")):
+        _summary(run_cli(index, "index", str(data), "--jobs", jobs, "--batch-size", "8", "--json"))
+
+    edited = [dict(r) for r in recs[:30]]
+    for rec in edited[::3]:  # 10 edits
+        rec["body"] = f"{rec['body']} Pembaruan: harga cabai naik lagi."
+    write_jsonl(data / "a.jsonl", edited + generated_records(14, words=30, prefix="more"))
+    (data / "c.jsonl").unlink()
+    reports = [_summary(run_cli(index, "index", str(data), "--jobs", jobs, "--batch-size", "8",
+                                "--prune", "--json"))
+               for index, jobs in ((one, "1"), (two, "2"))]
+    r1, r2 = reports
+    assert (r1["added"], r1["updated"], r1["unchanged"], r1["removed"]) == (14, 10, 40, 10)
+    assert r1["commits"] >= 3, "more than one batch, so --jobs 2 uses its workers"
+    for key in ("added", "updated", "unchanged", "removed", "skipped", "commits"):
+        assert r1[key] == r2[key], key
+    assert segment_contents(one) == segment_contents(two)
+    assert dump_index(one) == dump_index(two)
+    s1, s2 = SearchIndex(one), SearchIndex(two)
+    for q in QUERIES + ["harga cabai"]:
+        h1 = [(h.id, round(h.score, 6)) for h in s1.search(q, limit=15).hits]
+        h2 = [(h.id, round(h.score, 6)) for h in s2.search(q, limit=15).hits]
+        assert h1 == h2, q
 
 
 def test_a_moved_article_takes_its_new_path(tmp_path: Path):

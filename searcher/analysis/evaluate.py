@@ -8,9 +8,9 @@ empty caches. The report gives type accuracy —
 overall, on words whose root differs from the word, on words that are their own
 root, and per part of speech — the most frequent error classes (by the rule that
 fired) with examples, and words/s, for searcher's stemmer and for plain Snowball
-(PyStemmer ``indonesian``). Then, unless the corpus is absent, the analyzer's
-tokens/s over the title + body of every article of the corpus: a first pass with
-empty caches and a second, warm one.
+(PyStemmer ``indonesian``). Then, unless the corpus is absent, the whole analyzer's
+tokens/s over the title + body of every article of the corpus, with each of the two
+stemmers (``searcher index --stemmer``): a first pass with empty caches and warm ones.
 """
 
 from __future__ import annotations
@@ -144,28 +144,36 @@ def read_texts(path: Path, limit: int | None) -> list[str]:
 
 
 def corpus_speed(path: Path, limit: int | None) -> None:
-    """Print the analyzer's tokens/s over the corpus: cold pass, then warm passes."""
+    """Print each analyzer's tokens/s over the corpus: cold pass, then warm passes.
+
+    The whole pipeline (tokenizer, caches, stemmer) with searcher's stemmer and then
+    with plain Snowball (``searcher index --stemmer snowball``), on the same texts.
+    """
     from searcher.analysis.pipeline import Analyzer
+    from searcher.analysis.stemmer import IndonesianStemmer, SnowballStemmer
 
     if not path.exists():
         print(f"\ncorpus {path} not found: analyzer speed skipped")
         return
     texts = read_texts(path, limit)
-    analyzer = Analyzer()
     print(f"\nanalyzer speed on {path.name} ({len(texts)} articles, title + body); "
           "CPU time counts only this process (the machine may be shared)")
-    print(f"  {'pass':<20} {'tokens':>10} {'wall s':>8} {'tokens/s':>12} {'CPU s':>8} {'tokens/s (CPU)':>15}")
-    for label, method in (("spans, cold caches", analyzer.spans), ("spans, warm", analyzer.spans),
-                          ("terms, warm", analyzer.terms)):
-        t0 = time.perf_counter()
-        c0 = time.process_time()
-        n = 0
-        for text in texts:
-            n += len(method(text))
-        dt = time.perf_counter() - t0
-        dc = time.process_time() - c0
-        print(f"  {label:<20} {n:>10,} {dt:>8.2f} {n / dt:>12,.0f} {dc:>8.2f} {n / dc:>15,.0f}")
-    print(f"  cached: {analyzer.cache_sizes()}")
+    print(f"  {'stemmer':<9} {'pass':<20} {'tokens':>10} {'wall s':>8} {'tokens/s':>12} {'CPU s':>8}"
+          f" {'tokens/s (CPU)':>15}")
+    for name, stemmer in (("searcher", IndonesianStemmer()), ("snowball", SnowballStemmer())):
+        analyzer = Analyzer(stemmer)
+        for label, method in (("spans, cold caches", analyzer.spans),
+                              ("spans, warm", analyzer.spans), ("terms, warm", analyzer.terms)):
+            t0 = time.perf_counter()
+            c0 = time.process_time()
+            n = 0
+            for text in texts:
+                n += len(method(text))
+            dt = time.perf_counter() - t0
+            dc = time.process_time() - c0
+            print(f"  {name:<9} {label:<20} {n:>10,} {dt:>8.2f} {n / dt:>12,.0f} {dc:>8.2f}"
+                  f" {n / dc:>15,.0f}")
+        print(f"  {name:<9} cached: {analyzer.cache_sizes()}")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -18,12 +18,15 @@ news text is Zipfian, so after a few thousand articles nearly every chunk is a h
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from typing import Union
 
-from searcher.analysis.stemmer import IndonesianStemmer
+from searcher.analysis.stemmer import (DEFAULT_STEMMER, STEMMERS, IndonesianStemmer,
+                                       SnowballStemmer, make_stemmer)
 from searcher.analysis.stopwords import STOPWORDS
 from searcher.analysis.tokenizer import token_pattern, tokenize
 
@@ -64,11 +67,12 @@ class Analyzer:
     """Indonesian analysis of text into index terms.
 
     Parameters:
-        stemmer: the stemmer (default: :class:`IndonesianStemmer` with the shipped lexicon).
+        stemmer: the stemmer (default: :class:`IndonesianStemmer` with the shipped lexicon;
+            :class:`~searcher.analysis.stemmer.SnowballStemmer` for plain Snowball).
         stopwords: surface forms reported as stopwords (default: the Tala list).
     """
 
-    def __init__(self, stemmer: IndonesianStemmer | None = None,
+    def __init__(self, stemmer: IndonesianStemmer | SnowballStemmer | None = None,
                  stopwords: frozenset[str] = STOPWORDS) -> None:
         self._stemmer = stemmer if stemmer is not None else IndonesianStemmer()
         self.stopwords = stopwords
@@ -83,7 +87,7 @@ class Analyzer:
                 "exact chunks": len(self._exact_chunks)}
 
     @property
-    def stemmer(self) -> IndonesianStemmer:
+    def stemmer(self) -> IndonesianStemmer | SnowballStemmer:
         """The stemmer behind :meth:`term`."""
         return self._stemmer
 
@@ -232,7 +236,53 @@ class Analyzer:
         return out
 
 
-@lru_cache(maxsize=1)
+#: The stemmer of the index being searched or written in this thread / task; see
+#: :func:`analysis_for`. A new thread starts with the default.
+_STEMMER: ContextVar[str] = ContextVar("searcher_stemmer", default=DEFAULT_STEMMER)
+
+
+@lru_cache(maxsize=None)
+def analyzer_for(stemmer: str = DEFAULT_STEMMER) -> Analyzer:
+    """The process-wide analyzer with the named stemmer (its caches are shared).
+
+    ``stemmer`` is one of :data:`~searcher.analysis.stemmer.STEMMERS`: ``searcher``
+    (the lexicon-guided stemmer) or ``snowball`` (plain PyStemmer); ``ValueError``
+    for any other name.
+    """
+    if stemmer not in STEMMERS:
+        raise ValueError(f"unknown stemmer {stemmer!r} (choose from {', '.join(STEMMERS)})")
+    return Analyzer(make_stemmer(stemmer))
+
+
 def default_analyzer() -> Analyzer:
-    """The process-wide analyzer (its caches are shared)."""
-    return Analyzer()
+    """The process-wide analyzer of the current stemmer (see :func:`analysis_for`).
+
+    The default stemmer unless the caller runs inside ``analysis_for(name)``: a
+    :class:`~searcher.SearchIndex` sets it to its index's stemmer around every search,
+    so the query parser, ranking, snippets, suggestions and similar articles analyse
+    text as the index did.
+    """
+    return analyzer_for(_STEMMER.get())
+
+
+def current_stemmer() -> str:
+    """The name of the stemmer :func:`default_analyzer` uses here and now."""
+    return _STEMMER.get()
+
+
+@contextmanager
+def analysis_for(stemmer: str) -> Iterator[Analyzer]:
+    """Make :func:`default_analyzer` use ``stemmer`` in this thread (or task) for a while.
+
+    >>> with analysis_for("snowball") as a:
+    ...     a.term("berita"), default_analyzer().term("berita")
+    ('ita', 'ita')
+    >>> default_analyzer().term("berita")
+    'berita'
+    """
+    analyzer = analyzer_for(stemmer)
+    token = _STEMMER.set(stemmer)
+    try:
+        yield analyzer
+    finally:
+        _STEMMER.reset(token)

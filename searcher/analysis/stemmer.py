@@ -197,3 +197,98 @@ class IndonesianStemmer:
         if len(root) < 4 or root == word:
             return word, "unknown (kept)"
         return self._lex.canonical(root), "snowball-fallback"
+
+
+class SnowballStemmer:
+    """Plain Snowball (PyStemmer ``indonesian``) with the same token conventions.
+
+    The alternative stemmer of ``searcher index --stemmer snowball``: every plain word
+    that is not a stopword goes to Snowball as it is (``berita → ita``, ``megawati →
+    gawat``, ``mengonfirmasi → onfirmasi``) — no lexicon, no name protection, no
+    spelling variants. What is not stemming stays as in :class:`IndonesianStemmer`, so
+    the two differ in stemming only: stopwords are kept (``function word``); numbers,
+    symbols (``%`` → ``persen``), URLs, e-mail addresses and words with digits or
+    apostrophes are kept; a hyphenated word is kept whole (``anak-anak``; Snowball
+    itself leaves reduplication alone and would cut ``ransomware-nya`` to
+    ``ransomware-``), its pieces being indexed beside it as for any compound.
+
+    Same interface as :class:`IndonesianStemmer` (``stem``, ``explain``); cached per
+    word. Picklable: the PyStemmer object is dropped and made again on use.
+
+    >>> SnowballStemmer().stem("mengonfirmasi")
+    'onfirmasi'
+    """
+
+    name = "snowball"
+
+    def __init__(self, *, protected: Collection[str] = STOPWORDS) -> None:
+        self._protected = frozenset(protected)
+        self._snowball: Any = None
+        self._cache: dict[str, tuple[str, str]] = {}
+
+    def __getstate__(self) -> dict[str, Any]:
+        return {"_protected": self._protected}
+
+    def __setstate__(self, state: dict[str, Any]) -> None:
+        self._protected = state["_protected"]
+        self._snowball = None
+        self._cache = {}
+
+    def stem(self, word: str) -> str:
+        """Return the Snowball stem of lower-case ``word``."""
+        hit = self._cache.get(word)
+        if hit is None:
+            hit = self._remember(word)
+        return hit[0]
+
+    def explain(self, word: str) -> tuple[str, str]:
+        """Return ``(stem, rule)``; the rule is ``snowball`` for a stemmed word."""
+        hit = self._cache.get(word)
+        if hit is None:
+            hit = self._remember(word)
+        return hit
+
+    def _remember(self, word: str) -> tuple[str, str]:
+        root, rule = self._analyse(word)
+        hit = (root, sys.intern(rule))
+        if len(self._cache) >= CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[word] = hit
+        return hit
+
+    def _analyse(self, word: str) -> tuple[str, str]:
+        if not word:
+            return word, "empty"
+        if word in self._protected:
+            return word, "function word"
+        if not word.isalpha():
+            if _NUMBER.fullmatch(word):
+                return word, "number"
+            if word in SYMBOLS:
+                return SYMBOLS[word], "symbol"
+            if "://" in word or word.startswith("www."):
+                return word, "url"
+            if "@" in word:
+                return word, "e-mail"
+            return word, "kept (not a plain word)"
+        if self._snowball is None:
+            import Stemmer  # PyStemmer
+
+            self._snowball = Stemmer.Stemmer("indonesian")
+        root = self._snowball.stemWord(word)
+        return (root, "snowball") if root != word else (word, "snowball (unchanged)")
+
+
+#: The stemmers an index can be built with (``searcher index --stemmer NAME``).
+STEMMERS = ("searcher", "snowball")
+#: The stemmer of a new index unless another is asked for.
+DEFAULT_STEMMER = "searcher"
+
+
+def make_stemmer(name: str) -> IndonesianStemmer | SnowballStemmer:
+    """A new stemmer by name: ``searcher`` (lexicon-guided) or ``snowball`` (plain PyStemmer)."""
+    if name == "searcher":
+        return IndonesianStemmer()
+    if name == "snowball":
+        return SnowballStemmer()
+    raise ValueError(f"unknown stemmer {name!r} (choose from {', '.join(STEMMERS)})")

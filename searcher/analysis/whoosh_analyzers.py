@@ -2,6 +2,10 @@
 
 The schema is pickled into the index, so these classes must stay importable at this
 path and keep no unpicklable state: they look up the process-wide pipeline on use.
+The only state is the name of the stemmer (``searcher``, the default, or
+``snowball``), so an index built with ``searcher index --stemmer snowball`` carries
+its choice in its schema; the default is not stored at all (a class attribute), so
+schemas pickled before the option existed read as ``searcher``.
 
 When indexing (``mode="index"``), :class:`IndonesianAnalyzer` also emits the pieces
 of a hyphenated compound at the compound's own position (``COVID-19`` → ``covid-19``
@@ -17,25 +21,41 @@ from typing import Any
 from whoosh.analysis import Analyzer as WhooshAnalyzer
 from whoosh.analysis import Token
 
-from searcher.analysis.pipeline import default_analyzer
+from searcher.analysis.pipeline import analyzer_for
+from searcher.analysis.stemmer import DEFAULT_STEMMER, STEMMERS
 
 
 class IndonesianAnalyzer(WhooshAnalyzer):
-    """Stemmed Indonesian terms (stopwords kept, for positions and phrases)."""
+    """Stemmed Indonesian terms (stopwords kept, for positions and phrases).
+
+    ``stemmer`` names the stemmer (:data:`~searcher.analysis.stemmer.STEMMERS`).
+    """
 
     exact = False
+    #: the default; an instance stores its own only when it is another one
+    stemmer = DEFAULT_STEMMER
+
+    def __init__(self, stemmer: str = DEFAULT_STEMMER) -> None:
+        if stemmer not in STEMMERS:
+            raise ValueError(f"unknown stemmer {stemmer!r} (choose from {', '.join(STEMMERS)})")
+        if stemmer != DEFAULT_STEMMER:
+            self.stemmer = stemmer
 
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other)
+        return type(self) is type(other) and self.stemmer == other.stemmer  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
-        return hash(type(self).__name__)
+        return hash((type(self).__name__, self.stemmer))
+
+    def __repr__(self) -> str:
+        args = "" if self.stemmer == DEFAULT_STEMMER else f"stemmer={self.stemmer!r}"
+        return f"{type(self).__name__}({args})"
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False,
                  keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
                  start_char: int = 0, tokenize: bool = True, mode: str = "",
                  **kwargs: Any) -> Iterator[Token]:
-        analyzer = default_analyzer()
+        analyzer = analyzer_for(self.stemmer)
         if self.exact:
             spans = analyzer.exact_spans(value)
             parts = None
@@ -62,6 +82,6 @@ class IndonesianAnalyzer(WhooshAnalyzer):
 
 
 class ExactAnalyzer(IndonesianAnalyzer):
-    """Lower-cased, unstemmed surface forms: the exact-form signal."""
+    """Lower-cased, unstemmed surface forms: the exact-form signal (any stemmer gives the same)."""
 
     exact = True

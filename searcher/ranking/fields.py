@@ -27,8 +27,9 @@ unrelated ones practically none, so near-duplicate candidates are found by
 comparing small arrays (:mod:`searcher.ranking.duplicates`).
 
 :class:`ExactField` and :class:`ExactFormsAndPairs` are pickled into the index with
-the schema, so they must stay importable at this path and hold no state (they use
-the process-wide analyzer).
+the schema, so they must stay importable at this path and hold no state but the
+name of the stemmer of the pair and lead terms (they use the process-wide analyzer
+of that stemmer; the default stemmer is a class attribute, not stored).
 """
 
 from __future__ import annotations
@@ -43,7 +44,8 @@ from whoosh.analysis import Analyzer as WhooshAnalyzer
 from whoosh.analysis import Token
 from whoosh.fields import TEXT
 
-from searcher.analysis.pipeline import default_analyzer, normalize
+from searcher.analysis.pipeline import analyzer_for, default_analyzer, normalize
+from searcher.analysis.stemmer import DEFAULT_STEMMER, STEMMERS
 
 #: The first character of every pair term.
 PAIR_MARK = "~"
@@ -99,19 +101,35 @@ def content_stems(text: str, exact: list[tuple[str, int, int]] | None = None) ->
 
 
 class ExactFormsAndPairs(WhooshAnalyzer):
-    """Lower-cased word forms of the text and, when indexing, its pairs and lead words."""
+    """Lower-cased word forms of the text and, when indexing, its pairs and lead words.
+
+    ``stemmer`` names the stemmer of the pair and lead terms (the index's).
+    """
+
+    #: the default; an instance stores its own only when it is another one
+    stemmer = DEFAULT_STEMMER
+
+    def __init__(self, stemmer: str = DEFAULT_STEMMER) -> None:
+        if stemmer not in STEMMERS:
+            raise ValueError(f"unknown stemmer {stemmer!r} (choose from {', '.join(STEMMERS)})")
+        if stemmer != DEFAULT_STEMMER:
+            self.stemmer = stemmer
 
     def __eq__(self, other: object) -> bool:
-        return type(self) is type(other)
+        return type(self) is type(other) and self.stemmer == other.stemmer  # type: ignore[attr-defined]
 
     def __hash__(self) -> int:
-        return hash(type(self).__name__)
+        return hash((type(self).__name__, self.stemmer))
+
+    def __repr__(self) -> str:
+        args = "" if self.stemmer == DEFAULT_STEMMER else f"stemmer={self.stemmer!r}"
+        return f"{type(self).__name__}({args})"
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False,
                  keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,
                  start_char: int = 0, tokenize: bool = True, mode: str = "",
                  **kwargs: Any) -> Iterator[Token]:
-        analyzer = default_analyzer()
+        analyzer = analyzer_for(self.stemmer)
         t = Token(positions, chars, removestops=removestops, mode=mode, **kwargs)
         t.boost = 1.0
         t.stopped = False
@@ -188,8 +206,8 @@ def signature(text: str) -> bytes:
 class ExactField(TEXT):
     """The ``exact`` field: :class:`ExactFormsAndPairs` terms and a signature column."""
 
-    def __init__(self) -> None:
-        super().__init__(analyzer=ExactFormsAndPairs(), stored=False, phrase=False)
+    def __init__(self, stemmer: str = DEFAULT_STEMMER) -> None:
+        super().__init__(analyzer=ExactFormsAndPairs(stemmer), stored=False, phrase=False)
         self.column_type = columns.FixedBytesColumn(_SIGNATURE.size)
 
     def to_column_value(self, value: object) -> bytes:

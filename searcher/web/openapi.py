@@ -140,13 +140,15 @@ def _schemas() -> dict[str, Any]:
         "Stats": {
             "type": "object",
             "required": ["path", "documents", "sources", "first_date", "last_date", "undated",
-                         "size_bytes", "segments", "schema_version", "analyzer_version"],
+                         "size_bytes", "segments", "schema_version", "analyzer_version",
+                         "stemmer"],
             "properties": {
                 "path": {"type": "string"}, "documents": {"type": "integer"},
                 "sources": counts, "first_date": _ISO_DATE, "last_date": _ISO_DATE,
                 "undated": {"type": "integer"}, "size_bytes": {"type": "integer"},
                 "segments": {"type": "integer"}, "schema_version": {"type": "integer"},
                 "analyzer_version": {"type": "string"},
+                "stemmer": {"type": "string", "enum": ["searcher", "snowball"]},
             },
         },
         "Health": {
