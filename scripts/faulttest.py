@@ -18,7 +18,6 @@ gets faster.
 from __future__ import annotations
 
 import argparse
-import gzip
 import json
 import os
 import random
@@ -30,8 +29,9 @@ import time
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT / "scripts"), str(ROOT)]  # benchlib, and the searcher of this checkout
 
+from benchlib import corpora  # noqa: E402
 from searcher import SearchIndex  # noqa: E402
 from searcher.maintenance import check_index  # noqa: E402
 from searcher.readers import Skip, read_file  # noqa: E402
@@ -64,23 +64,6 @@ def _generation(index: Path) -> int:
 def bodies(path: Path) -> dict[str, str]:
     """id → body (cleaned, as indexed) of every article of ``path``."""
     return {a.id: a.body for a in read_file(path) if not isinstance(a, Skip)}
-
-
-def change_bodies(src: Path, dst: Path, fraction: float, version: int, rng: random.Random) -> int:
-    """Rewrite JSON Lines ``src`` (gzipped or not) as ``dst`` with ``fraction`` of the bodies changed."""
-    opener = gzip.open if src.suffix == ".gz" else open
-    tmp = dst.with_name(dst.name + ".tmp")
-    changed = 0
-    with opener(src, "rt", encoding="utf-8") as fin, opener(tmp, "wt", encoding="utf-8") as fout:
-        for line in fin:
-            if line.strip() and rng.random() < fraction:
-                rec = json.loads(line)
-                rec["body"] = f"{rec.get('body') or ''}\n\nPembaruan ke-{version} dari redaksi."
-                line = json.dumps(rec, ensure_ascii=False) + "\n"
-                changed += 1
-            fout.write(line)
-    os.replace(tmp, dst)
-    return changed
 
 
 def main() -> int:
@@ -177,7 +160,8 @@ def main() -> int:
                       "so the remaining rounds may end too", flush=True)
                 max_wait = max(0.5, wait * 0.8)
                 continue
-            changed = change_bodies(source, copy, args.change, round_, rng)
+            changed = corpora.change_bodies(source, copy, args.change, rng,
+                                            f"Pembaruan ke-{round_} dari redaksi.")
             source = copy
             current = bodies(source)
             for i, body in current.items():

@@ -26,14 +26,24 @@ __all__ = ["HOLDER_FILE", "WriteLock", "acquire_write_lock", "holder", "open_wri
 HOLDER_FILE = "writer.pid"
 
 
-def _start_time(pid: int) -> str | None:
-    """The kernel's start time of a process (Linux), to tell a reused pid apart."""
+def process_state(pid: int) -> tuple[str, str] | None:
+    """``(state letter, kernel start time)`` of a process from ``/proc`` (Linux), else ``None``.
+
+    The start time tells a reused pid apart; the state tells a zombie (``Z``) apart.
+    """
     try:
         with open(f"/proc/{pid}/stat", "rb") as fh:
             stat = fh.read()
-        return stat[stat.rindex(b")") + 2:].split()[19].decode()
+        fields = stat[stat.rindex(b")") + 2:].split()
+        return fields[0].decode(), fields[19].decode()
     except (OSError, ValueError, IndexError):
         return None
+
+
+def _start_time(pid: int) -> str | None:
+    """The kernel's start time of a process (Linux), to tell a reused pid apart."""
+    state = process_state(pid)
+    return state[1] if state is not None else None
 
 
 def _alive(pid: int, started: str | None) -> bool:

@@ -34,6 +34,7 @@ from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 
 from searcher.article import Article
+from searcher.locking import process_state
 
 __all__ = ["Unit", "UnitPool", "build_unit", "default_jobs"]
 
@@ -96,20 +97,9 @@ def _schema(data: bytes) -> Schema:
     return schema
 
 
-def _process_state(pid: int) -> tuple[str, str] | None:
-    """``(state letter, start time)`` of a process from ``/proc`` (Linux), else ``None``."""
-    try:
-        with open(f"/proc/{pid}/stat", "rb") as fh:
-            stat = fh.read()
-    except OSError:
-        return None
-    fields = stat[stat.rindex(b")") + 2:].split()
-    return fields[0].decode(), fields[19].decode()
-
-
 def _parent_alive(pid: int, started: str | None) -> bool:
     """Whether the indexing process still runs (a killed one may linger as a zombie)."""
-    state = _process_state(pid)
+    state = process_state(pid)
     if state is not None:
         return state[0] not in ("Z", "X") and (started is None or state[1] == started)
     try:
@@ -137,7 +127,7 @@ def _worker_init(parent: int) -> None:
             libc.prctl(1, signal.SIGKILL)  # PR_SET_PDEATHSIG: dies with the fork server
         except (OSError, AttributeError):
             pass
-    state = _process_state(parent)
+    state = process_state(parent)
     started = state[1] if state is not None else None
 
     def watch() -> None:

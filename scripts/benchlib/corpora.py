@@ -48,6 +48,29 @@ def open_text(path: Path):
     return path.open(encoding="utf-8")
 
 
+def change_bodies(src: Path, dst: Path, fraction: float, rng: random.Random, note: str) -> int:
+    """Copy JSON Lines ``src`` (gzipped or not) to ``dst`` with about ``fraction`` of the
+    bodies changed (``rng`` picks them); returns how many changed.
+
+    ``note`` goes before the body: text appended at the end can fall in a tail that
+    cleaning drops, and the article would not change at all. ``dst`` is written
+    beside itself first and renamed into place.
+    """
+    opener = gzip.open if src.suffix == ".gz" else open
+    tmp = dst.with_name(dst.name + ".tmp")
+    changed = 0
+    with opener(src, "rt", encoding="utf-8") as fin, opener(tmp, "wt", encoding="utf-8") as fout:
+        for line in fin:
+            if line.strip() and rng.random() < fraction:
+                rec = json.loads(line)
+                rec["body"] = f"{note}\n\n{rec.get('body') or ''}"
+                line = json.dumps(rec, ensure_ascii=False) + "\n"
+                changed += 1
+            fout.write(line)
+    tmp.replace(dst)
+    return changed
+
+
 def read_records(path: Path):
     """Yield the JSON objects of a JSON Lines file (blank lines skipped)."""
     with open_text(path) as handle:

@@ -68,7 +68,60 @@ def _echo(x: str, y: str) -> bool:
     return _VOWELS_RE.sub("", x) == _VOWELS_RE.sub("", y)
 
 
-class IndonesianStemmer:
+class _CachedStemmer:
+    """``stem``/``explain`` with a cache per word form; subclasses define ``_analyse``."""
+
+    _cache: dict[str, tuple[str, str]]
+    _snowball: Any
+
+    def stem(self, word: str) -> str:
+        """Return the root of lower-case ``word``."""
+        hit = self._cache.get(word)
+        if hit is None:
+            hit = self._remember(word)
+        return hit[0]
+
+    def explain(self, word: str) -> tuple[str, str]:
+        """Return ``(root, rule)`` where rule names what produced the root."""
+        hit = self._cache.get(word)
+        if hit is None:
+            hit = self._remember(word)
+        return hit
+
+    def _remember(self, word: str) -> tuple[str, str]:
+        root, rule = self._analyse(word)
+        hit = (root, sys.intern(rule))
+        if len(self._cache) >= CACHE_LIMIT:
+            self._cache.clear()
+        self._cache[word] = hit
+        return hit
+
+    def _analyse(self, word: str) -> tuple[str, str]:
+        raise NotImplementedError
+
+    def _snowball_stem(self, word: str) -> str:
+        """PyStemmer's Snowball ``indonesian`` stem (the stemmer object made on first use)."""
+        if self._snowball is None:
+            import Stemmer  # PyStemmer
+
+            self._snowball = Stemmer.Stemmer("indonesian")
+        return self._snowball.stemWord(word)
+
+
+def _kept_token(word: str) -> tuple[str, str] | None:
+    """``(term, rule)`` of a number, symbol, URL or e-mail address (kept, not stemmed)."""
+    if _NUMBER.fullmatch(word):
+        return word, "number"
+    if word in SYMBOLS:
+        return SYMBOLS[word], "symbol"
+    if "://" in word or word.startswith("www."):
+        return word, "url"
+    if "@" in word:
+        return word, "e-mail"
+    return None
+
+
+class IndonesianStemmer(_CachedStemmer):
     """Stem lower-case Indonesian words; remembers every distinct word form it has seen.
 
     >>> s = IndonesianStemmer()
@@ -102,28 +155,6 @@ class IndonesianStemmer:
         """The lexicon this stemmer checks candidates against."""
         return self._lex
 
-    def stem(self, word: str) -> str:
-        """Return the root of lower-case ``word``."""
-        hit = self._cache.get(word)
-        if hit is None:
-            hit = self._remember(word)
-        return hit[0]
-
-    def explain(self, word: str) -> tuple[str, str]:
-        """Return ``(root, rule)`` where rule names what produced the root."""
-        hit = self._cache.get(word)
-        if hit is None:
-            hit = self._remember(word)
-        return hit
-
-    def _remember(self, word: str) -> tuple[str, str]:
-        root, rule = self._analyse(word)
-        hit = (root, sys.intern(rule))
-        if len(self._cache) >= CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[word] = hit
-        return hit
-
     # -- the rules, in order -------------------------------------------------------
 
     def _analyse(self, word: str) -> tuple[str, str]:
@@ -154,14 +185,9 @@ class IndonesianStemmer:
         return self._fallback_stem(word)
 
     def _non_alpha(self, word: str) -> tuple[str, str]:
-        if _NUMBER.fullmatch(word):
-            return word, "number"
-        if word in SYMBOLS:
-            return SYMBOLS[word], "symbol"
-        if "://" in word or word.startswith("www."):
-            return word, "url"
-        if "@" in word:
-            return word, "e-mail"
+        kept = _kept_token(word)
+        if kept is not None:
+            return kept
         digits = any(ch.isdigit() for ch in word)
         if "-" in word and not digits and "'" not in word:
             return self._hyphenated(word)
@@ -189,17 +215,13 @@ class IndonesianStemmer:
     def _fallback_stem(self, word: str) -> tuple[str, str]:
         if self._fallback == "none" or not _FALLBACK_SHAPE.fullmatch(word):
             return word, "unknown (kept)"
-        if self._snowball is None:
-            import Stemmer  # PyStemmer
-
-            self._snowball = Stemmer.Stemmer("indonesian")
-        root = self._snowball.stemWord(word)
+        root = self._snowball_stem(word)
         if len(root) < 4 or root == word:
             return word, "unknown (kept)"
         return self._lex.canonical(root), "snowball-fallback"
 
 
-class SnowballStemmer:
+class SnowballStemmer(_CachedStemmer):
     """Plain Snowball (PyStemmer ``indonesian``) with the same token conventions.
 
     The alternative stemmer of ``searcher index --stemmer snowball``: every plain word
@@ -234,48 +256,14 @@ class SnowballStemmer:
         self._snowball = None
         self._cache = {}
 
-    def stem(self, word: str) -> str:
-        """Return the Snowball stem of lower-case ``word``."""
-        hit = self._cache.get(word)
-        if hit is None:
-            hit = self._remember(word)
-        return hit[0]
-
-    def explain(self, word: str) -> tuple[str, str]:
-        """Return ``(stem, rule)``; the rule is ``snowball`` for a stemmed word."""
-        hit = self._cache.get(word)
-        if hit is None:
-            hit = self._remember(word)
-        return hit
-
-    def _remember(self, word: str) -> tuple[str, str]:
-        root, rule = self._analyse(word)
-        hit = (root, sys.intern(rule))
-        if len(self._cache) >= CACHE_LIMIT:
-            self._cache.clear()
-        self._cache[word] = hit
-        return hit
-
     def _analyse(self, word: str) -> tuple[str, str]:
         if not word:
             return word, "empty"
         if word in self._protected:
             return word, "function word"
         if not word.isalpha():
-            if _NUMBER.fullmatch(word):
-                return word, "number"
-            if word in SYMBOLS:
-                return SYMBOLS[word], "symbol"
-            if "://" in word or word.startswith("www."):
-                return word, "url"
-            if "@" in word:
-                return word, "e-mail"
-            return word, "kept (not a plain word)"
-        if self._snowball is None:
-            import Stemmer  # PyStemmer
-
-            self._snowball = Stemmer.Stemmer("indonesian")
-        root = self._snowball.stemWord(word)
+            return _kept_token(word) or (word, "kept (not a plain word)")
+        root = self._snowball_stem(word)
         return (root, "snowball") if root != word else (word, "snowball (unchanged)")
 
 

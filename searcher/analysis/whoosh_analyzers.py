@@ -25,13 +25,9 @@ from searcher.analysis.pipeline import analyzer_for
 from searcher.analysis.stemmer import DEFAULT_STEMMER, STEMMERS
 
 
-class IndonesianAnalyzer(WhooshAnalyzer):
-    """Stemmed Indonesian terms (stopwords kept, for positions and phrases).
+class StemmerChoice(WhooshAnalyzer):
+    """A Whoosh analyzer whose only state is the name of its stemmer (see the module)."""
 
-    ``stemmer`` names the stemmer (:data:`~searcher.analysis.stemmer.STEMMERS`).
-    """
-
-    exact = False
     #: the default; an instance stores its own only when it is another one
     stemmer = DEFAULT_STEMMER
 
@@ -50,6 +46,15 @@ class IndonesianAnalyzer(WhooshAnalyzer):
     def __repr__(self) -> str:
         args = "" if self.stemmer == DEFAULT_STEMMER else f"stemmer={self.stemmer!r}"
         return f"{type(self).__name__}({args})"
+
+
+class IndonesianAnalyzer(StemmerChoice):
+    """Stemmed Indonesian terms (stopwords kept, for positions and phrases).
+
+    ``stemmer`` names the stemmer (:data:`~searcher.analysis.stemmer.STEMMERS`).
+    """
+
+    exact = False
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False,
                  keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,

@@ -40,12 +40,12 @@ from collections.abc import Iterator
 from typing import Any
 
 from whoosh import columns
-from whoosh.analysis import Analyzer as WhooshAnalyzer
 from whoosh.analysis import Token
 from whoosh.fields import TEXT
 
 from searcher.analysis.pipeline import analyzer_for, default_analyzer, normalize
-from searcher.analysis.stemmer import DEFAULT_STEMMER, STEMMERS
+from searcher.analysis.stemmer import DEFAULT_STEMMER
+from searcher.analysis.whoosh_analyzers import StemmerChoice
 
 #: The first character of every pair term.
 PAIR_MARK = "~"
@@ -100,30 +100,11 @@ def content_stems(text: str, exact: list[tuple[str, int, int]] | None = None) ->
     return [term for term, a, b in stems if normalize(text[a:b]) not in stop]
 
 
-class ExactFormsAndPairs(WhooshAnalyzer):
+class ExactFormsAndPairs(StemmerChoice):
     """Lower-cased word forms of the text and, when indexing, its pairs and lead words.
 
     ``stemmer`` names the stemmer of the pair and lead terms (the index's).
     """
-
-    #: the default; an instance stores its own only when it is another one
-    stemmer = DEFAULT_STEMMER
-
-    def __init__(self, stemmer: str = DEFAULT_STEMMER) -> None:
-        if stemmer not in STEMMERS:
-            raise ValueError(f"unknown stemmer {stemmer!r} (choose from {', '.join(STEMMERS)})")
-        if stemmer != DEFAULT_STEMMER:
-            self.stemmer = stemmer
-
-    def __eq__(self, other: object) -> bool:
-        return type(self) is type(other) and self.stemmer == other.stemmer  # type: ignore[attr-defined]
-
-    def __hash__(self) -> int:
-        return hash((type(self).__name__, self.stemmer))
-
-    def __repr__(self) -> str:
-        args = "" if self.stemmer == DEFAULT_STEMMER else f"stemmer={self.stemmer!r}"
-        return f"{type(self).__name__}({args})"
 
     def __call__(self, value: str, positions: bool = False, chars: bool = False,
                  keeporiginal: bool = False, removestops: bool = True, start_pos: int = 0,

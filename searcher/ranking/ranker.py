@@ -109,8 +109,9 @@ def rank(view: IndexView, searcher: Searcher, text: str, *, start: int, stop: in
         if conjunctive and need > 1 and len(scored.ids) == 0:
             scored = score_query(view, reader, q, p, need=1, allowed=allowed,
                                  prune=not exhaustive, depth=depth)
-        if not conjunctive and sort == "relevance":
-            local_rerank(view, reader, q, p, scored)
+        if not conjunctive and sort == "relevance" and p.local_weight:
+            local_rerank(view, reader, q, p, scored,
+                         _order(view, reader, scored, sort, int(p.local_depth)))
         terms = set(q.stems)
     elif plain is not None:
         scored, terms = None, set()

@@ -284,7 +284,7 @@ def _stem_of(form: str) -> str:
 
 
 def local_rerank(view: IndexView, reader: IndexReader, q: QueryTerms, p: RankingParams,
-                 scored: Scored) -> None:
+                 scored: Scored, best: np.ndarray) -> None:
     """Re-rank the best ``local_depth`` candidates by the query words that tell them apart.
 
     A long query (a pasted summary) often finds several articles about the same story;
@@ -292,17 +292,13 @@ def local_rerank(view: IndexView, reader: IndexReader, q: QueryTerms, p: Ranking
     best *K* candidates, a stem found in *k* of them gets the local idf
     ``ln(1 + (K - k + 0.5) / (k + 0.5))``; each candidate gains
     ``local_weight * Σ local_idf · idf · sat(tf~)`` over the stems it contains. Only
-    the *K* are raised, so they stay ahead of the rest.
+    the *K* are raised, so they stay ahead of the rest. ``best`` holds their positions
+    in ``scored``, in rank order.
     """
-    k_depth = int(p.local_depth)
-    if not p.local_weight or k_depth < 2 or len(scored.ids) < 2:
+    if not p.local_weight or len(best) < 2:
         return
     scores = scored.scores
-    if scored.tier is not None:
-        order = np.lexsort((scored.ids, -scores, scored.tier))[:k_depth]
-    else:
-        order = np.argsort(-scores, kind="stable")[:k_depth]
-    order = order[np.argsort(scored.ids[order])]
+    order = best[np.argsort(scored.ids[best])]
     top = scored.ids[order]
     kk = len(top)
     title_f, body_f, _ = _norms(view, p)
