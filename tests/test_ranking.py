@@ -271,3 +271,70 @@ def test_words_that_tell_a_storys_articles_apart_decide_their_order(tmp_path: Pa
     assert max(strong, key=strong.get) == "t1"  # and decide the order when they dominate
     short = index.search("pegawai pajak", ranking=RankingParams(local_weight=0))
     assert [h.score for h in short.hits] == [h.score for h in index.search("pegawai pajak").hits]
+
+
+# -- short queries: titles and freshness ---------------------------------------------------
+def _topic_corpus() -> list[Article]:
+    from datetime import datetime
+
+    def art(i: str, body: str, date: datetime | None, title: str | None = None) -> Article:
+        return Article(id=i, title=title, body=body, date=date)
+
+    return [
+        # three equally good body matches (same words, counts and lengths) of different ages
+        art("new", "Banjir merendam rumah warga di desa Sukamaju sejak pagi hari.",
+            datetime(2025, 10, 20)),
+        art("old", "Banjir merendam rumah warga di desa Sukamulya sejak pagi hari.",
+            datetime(2019, 9, 18)),
+        art("undated", "Banjir merendam rumah warga di desa Sukasari sejak pagi hari.", None),
+        # an old article about the topic: the word in its title
+        art("titled", "Air merendam rumah warga di desa Cibeureum sejak pagi hari.",
+            datetime(2019, 9, 1), title="Banjir di Cibeureum"),
+        # the newest date in the index: ages count from here, not from today
+        art("newest", "Pasar murah digelar di alun-alun kota.", datetime(2025, 11, 30)),
+    ]
+
+
+def test_short_queries_prefer_newer_articles_among_equal_matches(tmp_path: Path):
+    index = SearchIndex.create_or_open(tmp_path / "ix")
+    index.add(_topic_corpus())
+    off = {h.id: h.score for h in index.search("banjir", ranking=RankingParams(recency_weight=0)).hits}
+    assert off["new"] == pytest.approx(off["old"]) == pytest.approx(off["undated"])
+    hits = index.search("banjir").hits
+    assert [h.id for h in hits] == ["titled", "new", "old", "undated"]
+    on = {h.id: h.score for h in hits}
+    p = RankingParams()
+    age = (datetime_(2025, 11, 30) - datetime_(2025, 10, 20)).days
+    assert on["new"] / off["new"] == pytest.approx(1 + p.recency_weight * 2 ** (-age / p.recency_days))
+    assert 1 < on["old"] / off["old"] < on["new"] / off["new"]
+    assert on["undated"] == pytest.approx(off["undated"])  # no date, no bonus
+
+
+def test_short_queries_weigh_titles_with_short_title_weight(tmp_path: Path):
+    index = SearchIndex.create_or_open(tmp_path / "ix")
+    index.add(_topic_corpus())
+
+    def scores(query: str, **change: float) -> dict[str, float]:
+        return {h.id: h.score for h in index.search(query, ranking=RankingParams(**change)).hits}
+
+    default, low = scores("banjir"), scores("banjir", short_title_weight=4)
+    assert max(default, key=default.get) == "titled"  # older, but about the topic
+    assert default["titled"] / default["new"] > low["titled"] / low["new"] > 1
+    assert default["new"] == low["new"]  # body matches do not depend on it
+    long_query = "banjir merendam rumah warga desa pagi hari Cibeureum"
+    assert scores(long_query) == scores(long_query, short_title_weight=4)
+
+
+def test_long_queries_ignore_freshness(tmp_path: Path):
+    index = SearchIndex.create_or_open(tmp_path / "ix")
+    index.add(_topic_corpus())
+    query = "banjir merendam rumah warga desa pagi hari Sukamulya"
+    on = [(h.id, h.score) for h in index.search(query).hits]
+    off = [(h.id, h.score) for h in index.search(query, ranking=RankingParams(recency_weight=0)).hits]
+    assert on == off and on[0][0] == "old"
+
+
+def datetime_(*args: int):
+    from datetime import datetime
+
+    return datetime(*args)

@@ -27,6 +27,13 @@ class RankingParams:
                                  "(headline and opening)")
     short_body_b: float = _p(0.0, "body length normalisation for short queries (at most "
                                     "and_max_terms content words)")
+    short_title_weight: float = _p(16.0, "title_weight for short queries: a topic typed as a "
+                                         "word or two is what an article is about when its "
+                                         "title names it")
+    recency_weight: float = _p(0.1, "short queries: a dated article's score is multiplied by "
+                                    "1 + this × 2^(−age / recency_days), age counted from "
+                                    "the newest date in the index")
+    recency_days: float = _p(730.0, "half-life in days of that freshness bonus")
     untitled_boost: float = _p(1.0, "body weight multiplier of an article without a title "
                                     "(1 + this), so its body competes with title matches")
     exact_weight: float = _p(0.3, "weight of the unstemmed exact-form score")

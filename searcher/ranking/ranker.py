@@ -5,8 +5,10 @@
 - **plain words** (:func:`searcher.query.plain_terms`): never go through Whoosh's
   matchers. A query with at most ``and_max_terms`` content words requires all of
   them; when no document has them all, it falls back to any of them (ranked by
-  coordination). Longer text (pasted sentences) matches any word. Stopwords are
-  left out unless the query has nothing else;
+  coordination), and is scored as a topic: ``short_body_b``, ``short_title_weight``
+  and a freshness bonus (:mod:`searcher.ranking.freshness`). Longer text (pasted
+  sentences) matches any word. Stopwords are left out unless the query has nothing
+  else;
 - **anything else** (phrases, ``NOT``, ``OR``, prefixes, fields, dates): Whoosh
   computes the set of matching documents from :func:`searcher.query.parse`'s query,
   and :func:`~searcher.ranking.scorer.score_query` scores them by the query's
@@ -31,6 +33,7 @@ from whoosh.searching import Searcher
 from searcher.query import parse, plain_terms, terms_of
 from searcher.ranking.duplicates import DuplicateFinder
 from searcher.ranking.fields import pair_terms
+from searcher.ranking.freshness import apply_freshness
 from searcher.ranking.matching import match_mask
 from searcher.ranking.params import RankingParams
 from searcher.ranking.scorer import QueryTerms, Scored, local_rerank, score_query
@@ -101,14 +104,16 @@ def rank(view: IndexView, searcher: Searcher, text: str, *, start: int, stop: in
         q, n_words, forms = plain
         conjunctive = n_words <= p.and_max_terms
         need = len(q.stems) if conjunctive else 1
-        if conjunctive and p.short_body_b != p.body_b:
-            p = p.replace(body_b=p.short_body_b)
+        if conjunctive:
+            p = p.replace(body_b=p.short_body_b, title_weight=p.short_title_weight)
         depth = max(int(p.rerank_depth), 2 * stop)
         scored = score_query(view, reader, q, p, need=need, allowed=allowed,
                              prune=not exhaustive, depth=depth)
         if conjunctive and need > 1 and len(scored.ids) == 0:
             scored = score_query(view, reader, q, p, need=1, allowed=allowed,
                                  prune=not exhaustive, depth=depth)
+        if conjunctive:
+            apply_freshness(view, reader, scored.scores, scored.ids, p)
         if not conjunctive and sort == "relevance" and p.local_weight:
             local_rerank(view, reader, q, p, scored,
                          _order(view, reader, scored, sort, int(p.local_depth)))
