@@ -193,8 +193,9 @@ QUERY_HELP = """Search the index.
 \b
 Query language:
   harga beras          all words must match (up to 4 words, any inflected
-                       form; if none has all, most of them); longer text
-                       matches any word, best matches first
+                       form; if none has all, most of them); title matches
+                       first, newer articles first among close matches;
+                       longer text matches any word, best matches first
   "suku bunga"         a phrase (stopwords inside quotes count)
   -impor  NOT impor    exclude a word, a "phrase" or a ( group )
   beras OR jagung      either; OR binds tighter than AND and spaces:
