@@ -5,8 +5,9 @@ writer's sorting pool. Segments of one index share a schema, so this module
 copies instead: per-document columns (stored fields stay compressed, lengths stay
 bytes) are copied value by value in the new document order, and each term's
 posting blocks are decoded and re-blocked with their document numbers moved
-(:class:`searcher.segments._PostingsWriter` writes them). Deleted documents are
-left out, which is what optimizing an index means.
+(:meth:`searcher.segments.PostingsWriter.write_grouped` writes them, a million
+postings at a time). Deleted documents are left out, which is what optimizing an
+index means.
 
 :func:`plan_merge` keeps the number of segments bounded: when a commit would leave
 more than ``limit`` segments, the smallest ones are merged, so the cost of a
@@ -34,8 +35,8 @@ from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.util.numeric import byte_to_length
 
-from searcher.segments import (PostingsWriter, TermIndexWriter, _PrivateTempStorage, fsync_file, no_gc,
-                               remove_segment_files)
+from searcher.segments import (GroupedPostings, PostingsWriter, TermIndexWriter, _PrivateTempStorage,
+                               fsync_file, no_gc, remove_segment_files)
 
 __all__ = ["merge_segments", "plan_merge"]
 
@@ -43,8 +44,8 @@ _BLOCK_LEN = whoosh3.struct.Struct("!i")
 _TERM = itemgetter(0)
 #: size classes of segments grow by this factor (see :func:`plan_merge`)
 LEVEL_BASE = 4
-#: postings (times 3) gathered before they are written, during a merge
-_BATCH_POSTINGS = 3 * 1_000_000
+#: postings gathered before they are written, during a merge
+_BATCH_POSTINGS = 1_000_000
 
 
 def _level(docs: int) -> int:
@@ -292,22 +293,22 @@ def _merge_postings(storage: FileStorage, schema: Schema, codec: whoosh3.W3Codec
         flens = lengths.get(name) if field.scorable else None
         prefix = terms.start_field(name)
         streams = [_tagged(i, src.field_terms(name)) for i, src in enumerate(sources)]
+        batch = GroupedPostings([], [], [], [])
         keys: list[bytes] = []
-        flats: list[list[Any]] = []
-        held = 0
         for tbytes, group in groupby(heap_merge(*streams), key=_TERM):
-            flat: list[Any] = []
+            held = len(batch.ids)
             for _, i, info in group:
                 ids, weights, values = sources[i].postings(info, fixed)
-                flat += chain.from_iterable(zip(ids, weights, values))
-            if flat:
+                batch.ids.extend(ids)
+                batch.weights.extend(weights)
+                batch.values.extend(values)
+            if len(batch.ids) > held:
                 keys.append(prefix + tbytes)
-                flats.append(flat)
-                held += len(flat)
-            if held > _BATCH_POSTINGS:  # write in batches: memory stays bounded
-                terms.add_many(keys, postings.write_flat(flats, flens, fixed))
-                keys, flats, held = [], [], 0
+                batch.counts.append(len(batch.ids) - held)
+            if len(batch.ids) > _BATCH_POSTINGS:  # write in batches: memory stays bounded
+                terms.add_many(keys, postings.write_grouped(batch, flens, fixed))
+                batch, keys = GroupedPostings([], [], [], []), []
         if keys:
-            terms.add_many(keys, postings.write_flat(flats, flens, fixed))
+            terms.add_many(keys, postings.write_grouped(batch, flens, fixed))
     postings.close()
     terms.close()

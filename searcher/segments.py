@@ -16,12 +16,15 @@ segment with far less work per token:
    first documents both ways and falls back to ``field.index()`` for a field whose
    analyzer no longer agrees (so an analyzer change can slow indexing, never
    change it).
-2. **Accumulation** (:class:`SegmentBuilder`): postings are gathered per field and
-   term in flat lists (document number, weight, encoded value); stored fields,
-   lengths and columns go straight to Whoosh's per-document writer.
-3. **Writing** (:meth:`SegmentBuilder.finish`): terms are written in order, posting
-   blocks in the W3 codec's layout (small blocks stay uncompressed, which the
-   format marks per block), the term index byte for byte as Whoosh's
+2. **Accumulation** (:class:`FieldPostings`): per field, each document appends its
+   terms' numbers (an ``array`` of 4-byte ints), weights and encoded values to flat
+   lists — no Python object per posting; stored fields, lengths and columns go
+   straight to Whoosh's per-document writer. At the end the postings are put in term
+   order with one stable NumPy sort.
+3. **Writing** (:meth:`SegmentBuilder.finish`): terms are written in order,
+   :data:`WRITE_TERMS` at a time (so what writing holds besides the postings stays
+   small), posting blocks in the W3 codec's layout (small blocks stay uncompressed,
+   which the format marks per block), the term index byte for byte as Whoosh's
    ``OrderedHashWriter`` writes it; the files are assembled into one compound
    ``.seg`` file and fsynced. The caller then names the segment in a new TOC
    (:mod:`searcher.commits`).
@@ -44,9 +47,9 @@ from collections.abc import Callable, Iterable, Iterator, Mapping
 from contextlib import contextmanager
 from datetime import datetime
 from hashlib import md5
-from itertools import accumulate, chain, compress, groupby, islice, repeat
+from itertools import accumulate, chain, compress, count, groupby, islice, repeat
 from operator import add, and_, ge, itemgetter, methodcaller, ne, neg, sub
-from typing import Any
+from typing import Any, NamedTuple
 
 from whoosh import formats
 from whoosh.codec import whoosh3
@@ -472,6 +475,109 @@ class _PrivateTempStorage(FileStorage):
         return super().temp_storage(self._tempname)
 
 
+class FieldPostings:
+    """The postings of one field of a segment being built, gathered flat in document order.
+
+    Each document appends its terms' numbers (a term is numbered when first seen, by a
+    ``defaultdict`` whose factory is a C counter), their weights and encoded values, and
+    its own number with how many terms it added: a few list and array extensions per
+    document and no Python object per posting (4 bytes for the term number, two shared
+    references for weight and value). :meth:`grouped` puts them in term order once, for
+    writing, with a stable NumPy sort (so each term's postings stay in document order).
+    """
+
+    __slots__ = ("numbers", "tids", "weights", "values", "docs", "counts", "kinds")
+
+    def __init__(self) -> None:
+        #: term (``str`` from the fast path, UTF-8 ``bytes`` from ``field.index()``) → its number
+        self.numbers: defaultdict[str | bytes, int] = defaultdict(count().__next__)
+        self.tids = array("i")
+        self.weights: list[float] = []
+        self.values: list[bytes] = []
+        self.docs = array("i")
+        self.counts = array("i")
+        #: 1: ``str`` terms seen, 2: ``bytes`` terms seen, 3: both
+        self.kinds = 0
+
+    def add(self, docnum: int, terms: list[Any], weights: list[float], values: list[bytes]) -> None:
+        """Append the postings of document ``docnum`` (its unique terms, in any order)."""
+        self.kinds |= 1 if terms[0].__class__ is str else 2
+        if len(terms) > 1:  # itemgetter looks them all up in C (missing ones get numbered)
+            self.tids.extend(itemgetter(*terms)(self.numbers))
+        else:
+            self.tids.append(self.numbers[terms[0]])
+        self.weights += weights
+        self.values += values
+        self.docs.append(docnum)
+        self.counts.append(len(terms))
+
+    def grouped(self) -> tuple[list[bytes], GroupedPostings]:
+        """The terms as UTF-8 in increasing order, and their postings in that order."""
+        import numpy as np
+
+        keys = list(self.numbers)
+        tids = np.frombuffer(self.tids, dtype=np.intc)
+        if self.kinds == 3:  # a field that left the fast path mid-segment: two spellings of a term
+            bkeys = list(map(_as_bytes, keys))
+            first: dict[bytes, int] = {}
+            canon = np.fromiter(map(first.setdefault, bkeys, count()), dtype=np.intp, count=len(bkeys))
+            tids = canon[tids]
+            order = sorted(first.values(), key=bkeys.__getitem__)
+        else:  # code point order of str is the byte order of its UTF-8
+            order = sorted(range(len(keys)), key=keys.__getitem__)
+            bkeys = list(map(str.encode, keys)) if self.kinds == 1 else keys
+        rank = np.zeros(len(keys), dtype=np.intp)
+        rank[np.array(order, dtype=np.intp)] = np.arange(len(order))
+        ranks = rank[tids]
+        perm = np.argsort(ranks, kind="stable")
+        docs = np.repeat(np.frombuffer(self.docs, dtype=np.intc), np.frombuffer(self.counts, dtype=np.intc))
+        grouped = GroupedPostings(docs[perm], _objects(self.weights)[perm], _objects(self.values)[perm],
+                                  np.bincount(ranks, minlength=len(order)))
+        return list(map(bkeys.__getitem__, order)), grouped
+
+
+def _objects(items: list[Any]) -> Any:
+    """``items`` as a NumPy array of references (8 bytes each; bytes stay bytes)."""
+    import numpy as np
+
+    out = np.empty(len(items), dtype=object)
+    out[:] = items
+    return out
+
+
+class GroupedPostings(NamedTuple):
+    """The postings of many terms in term order: term ``i`` has the next ``counts[i]``.
+
+    Each term's document numbers ascend; ``weights`` and ``values`` go with them.
+    Lists, or NumPy arrays (ints for ids and counts, objects for weights and values).
+    """
+
+    ids: Any
+    weights: Any
+    values: Any
+    counts: Any
+
+    def parts(self, terms: int) -> Iterator[tuple[int, int, GroupedPostings]]:
+        """``(first term, end term, their postings as lists)`` for every ``terms`` terms."""
+        import numpy as np
+
+        counts = np.asarray(self.counts, dtype=np.intp)
+        ends = np.cumsum(counts)
+        for lo in range(0, len(counts), terms):
+            hi = min(lo + terms, len(counts))
+            a, b = int(ends[lo] - counts[lo]), int(ends[hi - 1])
+            yield lo, hi, GroupedPostings(_as_list(self.ids[a:b]), _as_list(self.weights[a:b]),
+                                          _as_list(self.values[a:b]), counts[lo:hi])
+
+
+def _as_list(items: Any) -> list[Any]:
+    return items if items.__class__ is list else items.tolist()
+
+
+#: terms written at a time: what a segment's writing holds besides its postings stays small
+WRITE_TERMS = 65_536
+
+
 class SegmentBuilder:
     """Build one new segment of an index from documents (dicts of field values).
 
@@ -495,12 +601,12 @@ class SegmentBuilder:
         self.storage = _PrivateTempStorage(storage.folder, f".{self.segment.segment_id()}.tmp")
         self.perdoc = self.codec.per_document_writer(self.storage, self.segment)
         self.docnum = 0
-        #: field → term bytes → flat [docnum, weight, value, docnum, weight, value, …]
-        self._postings: dict[str, defaultdict[bytes, list[Any]]] = {}
+        #: terms written at a time (see :data:`WRITE_TERMS`)
+        self.write_terms = WRITE_TERMS
+        #: field → its postings so far, flat and in document order
+        self._postings: dict[str, FieldPostings] = {}
         #: field → per-document length as Whoosh reads it back (quantised), 0 for none
         self._lengths: dict[str, array] = {}
-        #: field → 1: str terms only (fast path), 2: bytes only, 3: both
-        self._kinds: dict[str, int] = {}
         self.closed = False
 
     def __len__(self) -> int:
@@ -543,14 +649,11 @@ class SegmentBuilder:
         name = plan.name
         acc = self._postings.get(name)
         if acc is None:
-            acc = self._postings[name] = defaultdict(list)
+            acc = self._postings[name] = FieldPostings()
             self._lengths[name] = array("I")
-            self._kinds[name] = 0
         tbytes, freqs, weights, values = plan.postings(value, boost)
         if tbytes:
-            self._kinds[name] |= 1 if tbytes[0].__class__ is str else 2
-            deque(map(list.extend, map(acc.__getitem__, tbytes),
-                      zip(repeat(docnum), weights, values)), 0)
+            acc.add(docnum, tbytes, weights, values)
         length = sum(freqs) if plan.scorable else 0
         lens = self._lengths[name]
         if len(lens) < docnum:
@@ -570,24 +673,18 @@ class SegmentBuilder:
                                   self.codec._blocklimit)
         for name in sorted(self._postings):
             acc = self._postings.pop(name)  # freed once written: the next field's peak is lower
-            if not acc:
+            if not acc.counts:
                 continue
             plan = self.plans[name]
             prefix = terms.start_field(name)
             lengths = self._lengths[name] if plan.scorable else None
+            bkeys, grouped = acc.grouped()
+            del acc
             fixed = plan.format.fixed_value_size()
-            kinds = self._kinds[name]
-            keys = sorted(acc) if kinds != 3 else sorted(acc, key=_as_bytes)
-            flats = list(map(acc.__getitem__, keys))
-            if kinds == 1:  # str terms: code point order is UTF-8 byte order
-                bkeys = list(map(str.encode, keys))  # type: ignore[arg-type]
-            elif kinds == 2:
-                bkeys = keys
-            else:  # a field that left the fast path mid-segment: terms of both kinds
-                bkeys, flats = _merge_spellings(list(map(_as_bytes, keys)), flats)
-            rows = postings.write_flat(flats, lengths, fixed)
-            terms.add_many(list(map(add, repeat(prefix), bkeys)), rows)
-            del acc, keys, flats, bkeys, rows
+            for lo, hi, part in grouped.parts(self.write_terms):
+                rows = postings.write_grouped(part, lengths, fixed)
+                terms.add_many(list(map(add, repeat(prefix), bkeys[lo:hi])), rows)
+            del bkeys, grouped, part, rows
         self._postings.clear()
         postings.close()
         terms.close()
@@ -610,16 +707,6 @@ class SegmentBuilder:
 
 def _as_bytes(term: str | bytes) -> bytes:
     return term.encode("utf-8") if isinstance(term, str) else term
-
-
-def _merge_spellings(keys: list[bytes], flats: list[list[Any]]) -> tuple[list[bytes], list[list[Any]]]:
-    """Join the postings of a term gathered under both its ``str`` and ``bytes`` spelling."""
-    merged: dict[bytes, list[tuple[Any, Any, Any]]] = {}
-    for key, flat in zip(keys, flats):
-        merged.setdefault(key, []).extend(zip(flat[0::3], flat[1::3], flat[2::3]))
-    out_keys = sorted(merged)
-    out_flats = [list(chain.from_iterable(sorted(merged[k], key=_FIRST))) for k in out_keys]  # type: ignore[arg-type]
-    return out_keys, out_flats
 
 
 def remove_segment_files(folder: str, segment: Any) -> None:
@@ -645,9 +732,6 @@ class _LengthBytes(dict):  # type: ignore[type-arg]
 
 _LENGTH_BYTE = _LengthBytes((byte_to_length(b), b) for b in range(256))
 _LENGTH_BYTE[0] = 0
-_IDS = itemgetter(slice(0, None, 3))
-_WEIGHTS = itemgetter(slice(1, None, 3))
-_VALUES = itemgetter(slice(2, None, 3))
 
 
 def _blobs(infos: list[bytes], datas: list[bytes]) -> list[bytes]:
@@ -705,40 +789,46 @@ class PostingsWriter:
         self.base += len(self.buf)
         self.buf.clear()
 
-    def write_flat(self, flats: list[list[Any]], lengths: array | None,
-                   fixed: int | None) -> list[bytes]:
-        """Write the postings of many terms given as flat ``[doc, weight, value, …]`` lists.
+    def write_grouped(self, grouped: GroupedPostings, lengths: array | None,
+                      fixed: int | None) -> list[bytes]:
+        """Write the postings of many terms (in term order); returns each term's info bytes."""
+        import numpy as np
 
-        Returns the term-info bytes of each, in the same order.
-        """
-        if not flats:
+        counts = np.asarray(grouped.counts, dtype=np.intp)
+        n = len(counts)
+        if not n:
             return []
-        sizes = list(map(len, flats))
-        if sizes.count(3) == len(sizes):
-            return self._write_singles(flats, lengths, fixed)
-        limit3 = 3 * self.blocklimit
-        kind = [1 if n == 3 else (2 if n <= limit3 else 3) for n in sizes]
-        out: list[bytes] = [b""] * len(flats)
-        for k, write in ((1, self._write_singles), (2, self._write_small)):
-            where = [i for i, x in enumerate(kind) if x == k]
-            if where:
-                rows = write(list(map(flats.__getitem__, where)), lengths, fixed)
-                for i, row in zip(where, rows):
-                    out[i] = row
-        for i, x in enumerate(kind):
-            if x == 3:
-                f = flats[i]
-                out[i] = self.write(_IDS(f), _WEIGHTS(f), _VALUES(f), lengths, fixed)
+        ids, weights, values = grouped.ids, grouped.weights, grouped.values
+        single = np.flatnonzero(counts == 1)
+        if len(single) == n:
+            return self._write_singles(ids, weights, values, lengths, fixed)
+        ends = np.cumsum(counts)
+        starts = ends - counts
+        out: list[bytes] = [b""] * n
+        if len(single):
+            at = starts[single].tolist()
+            rows = self._write_singles(list(map(ids.__getitem__, at)), list(map(weights.__getitem__, at)),
+                                       list(map(values.__getitem__, at)), lengths, fixed)
+            deque(map(out.__setitem__, single.tolist(), rows), 0)
+        small = np.flatnonzero((counts > 1) & (counts <= self.blocklimit))
+        if len(small):
+            cuts = list(map(slice, starts[small].tolist(), ends[small].tolist()))
+            rows = self._write_small(list(map(ids.__getitem__, cuts)), list(map(weights.__getitem__, cuts)),
+                                     list(map(values.__getitem__, cuts)), lengths, fixed)
+            deque(map(out.__setitem__, small.tolist(), rows), 0)
+        for i in np.flatnonzero(counts > self.blocklimit).tolist():
+            a, b = int(starts[i]), int(ends[i])
+            out[i] = self.write(ids[a:b], weights[a:b], values[a:b], lengths, fixed)
         return out
 
-    def _write_singles(self, flats: list[list[Any]], lengths: array | None,
-                       fixed: int | None) -> list[bytes]:
+    def _write_singles(self, ids: list[int], weights: list[float], values: list[bytes],
+                       lengths: array | None, fixed: int | None) -> list[bytes]:
         # one posting per term: ((doc,), weight or None, (value,)) and its block header.
         # Single-posting terms of one document with the same weight and value (most of
         # them: the pair terms of a text) have byte-identical blocks and term-info rows
         # but for the block's offset, so each distinct (doc, weight, value) is built once.
         dumps = pickle.dumps
-        keys = list(map(tuple, flats))
+        keys = list(zip(ids, weights, values))
         uniq = list(dict.fromkeys(keys))
         ds = list(map(_FIRST, uniq))
         ws = list(map(_SECOND, uniq))
@@ -750,7 +840,8 @@ class PostingsWriter:
             mini_v = map(_THIRD, uniq)
         datas = list(map(dumps, zip(zip(ds), map(_MINI_WEIGHT.__getitem__, ws), mini_v), repeat(4)))
         if max(map(len, datas)) >= COMPRESS_MIN:  # long position lists: the general way
-            return self._write_small(flats, lengths, fixed)
+            return self._write_small(list(map(list, zip(ids))), list(map(list, zip(weights))),
+                                     list(map(list, zip(values))), lengths, fixed)
         if lengths is not None:
             lbs = list(map(_LENGTH_BYTE.__getitem__, map(lengths.__getitem__, ds)))
         else:
@@ -781,14 +872,12 @@ class PostingsWriter:
             self._spill()
         return out
 
-    def _write_small(self, flats: list[list[Any]], lengths: array | None,
-                     fixed: int | None) -> list[bytes]:
+    def _write_small(self, idl: list[list[int]], wl: list[list[float]], vl: list[list[bytes]],
+                     lengths: array | None, fixed: int | None) -> list[bytes]:
         # every term has one block: compute each part of the block for all terms at once
-        if not flats:
+        if not idl:
             return []
         dumps = pickle.dumps
-        idl = list(map(_IDS, flats))
-        wl = list(map(_WEIGHTS, flats))
         ns = list(map(len, idl))
         f32 = list(map(array, repeat("f"), wl))  # Whoosh keeps weights as 32-bit floats
         ones = map(array.count, f32, repeat(1.0))
@@ -804,11 +893,11 @@ class PostingsWriter:
             maxw = [float(m) if m > 0 else 0 for m in maxw]
         mini_ids = map(tuple, map(map, repeat(sub), idl, map(chain, repeat((0,)), idl)))
         if fixed is None or fixed < 0:
-            mini_v: Iterable[object] = map(tuple, map(_VALUES, flats))
+            mini_v: Iterable[object] = map(tuple, vl)
         elif fixed == 0:
             mini_v = repeat(None)
         else:
-            mini_v = map(emptybytes.join, map(_VALUES, flats))
+            mini_v = map(emptybytes.join, vl)
         datas = list(map(dumps, zip(mini_ids, mini_w, mini_v), repeat(4)))
         comps: list[int] | Iterable[int] = repeat(0)
         if max(map(len, datas)) >= COMPRESS_MIN:
@@ -825,7 +914,7 @@ class PostingsWriter:
             lbmin = list(map(_LENGTH_BYTE.__getitem__, mins))
             lbmax = list(map(_LENGTH_BYTE.__getitem__, map(max, per_term)))
         else:
-            lbmin = lbmax = [0] * len(flats)  # type: ignore[assignment]
+            lbmin = lbmax = [0] * len(idl)  # type: ignore[assignment]
         infos = list(map(dumps, zip(ns, map(_LAST, idl), maxw, comps, lbmin, lbmax), repeat(2)))
         return self._append(infos, datas, map(_TERMINFO.pack, repeat(0), totals, ns, lbmin, lbmax,
                                               maxw, map(_FIRST, idl), map(_LAST, idl)))
@@ -912,6 +1001,10 @@ class TermIndexWriter:
         self.base = dbfile.tell()
         self.positions = array("q")
         self.lastkey = b""
+        #: per hash bucket (low byte of the hash), the hashes and positions of its keys, in order
+        #: (Whoosh keeps a tuple per key; arrays take 12 bytes)
+        self.bucket_hashes = [array("I") for _ in range(256)]
+        self.bucket_positions = [array("q") for _ in range(256)]
 
     def start_field(self, name: str) -> bytes:
         """The key prefix of field ``name`` (numbered in the order fields are started)."""
@@ -940,9 +1033,14 @@ class TermIndexWriter:
         hashes = list(map(int.from_bytes, map(_LOW4, map(_DIGEST, map(md5, keys))), repeat("big")))  # type: ignore[arg-type]
         # bucket = low byte of the hash; a stable sort keeps the keys' order within a bucket
         entries = sorted(zip(map(and_, hashes, repeat(255)), hashes, positions), key=_FIRST)
-        buckets = self.hash.buckets
         for bucket, group in groupby(entries, key=_FIRST):
-            buckets[bucket].extend(map(_HASH_POS, group))
+            rows = list(group)
+            self.bucket_hashes[bucket].extend(map(_SECOND, rows))
+            self.bucket_positions[bucket].extend(map(_THIRD, rows))
+        if len(buf) > 1 << 22:
+            self.hash.dbfile.write(bytes(buf))
+            self.base += len(buf)
+            buf.clear()
 
     def close(self) -> None:
         hw = self.hash
@@ -963,14 +1061,14 @@ class TermIndexWriter:
         dbfile = hw.dbfile
         out = bytearray()
         start = dbfile.tell()
-        for entries in hw.buckets:
-            numslots = 2 * len(entries)
+        for bhashes, bpositions in zip(self.bucket_hashes, self.bucket_positions):
+            numslots = 2 * len(bhashes)
             hw.directory.append((start + len(out), numslots))
             if not numslots:
                 continue
             hashes = [0] * numslots
             positions = [0] * numslots
-            for h, p in entries:
+            for h, p in zip(bhashes, bpositions):
                 slot = (h >> 8) % numslots
                 while positions[slot]:
                     slot = (slot + 1) % numslots
@@ -984,7 +1082,6 @@ class TermIndexWriter:
 
 
 _LOW4 = itemgetter(slice(12, None))
-_HASH_POS = itemgetter(1, 2)
 _DIGEST = methodcaller("digest")
 
 

@@ -25,7 +25,8 @@ from searcher.cli import cli
 from searcher.index import INDEX_NAME, create_whoosh
 from searcher.indexing import document_fields
 from searcher.readers import Skip, read_file
-from searcher.segments import TermIndexWriter, build_segment, encode_positions, plan_schema
+from searcher.segments import (FieldPostings, SegmentBuilder, TermIndexWriter, build_segment,
+                               encode_positions, plan_schema)
 from searcher.commits import write_toc
 
 from .conftest import MINI
@@ -149,6 +150,42 @@ def test_term_index_is_byte_identical_to_whoosh(tmp_path: Path):
         theirs.add(k, v)
     theirs.close()
     assert (tmp_path / "ours.trm").read_bytes() == (tmp_path / "theirs.trm").read_bytes()
+
+
+def test_segment_written_in_parts_equals_one_written_at_once(tmp_path: Path):
+    """Terms are written a part at a time (memory stays small); any part size gives the same
+    index (terms, postings, statistics) as writing every term at once, and so as Whoosh's
+    writer (``test_fast_segment_equals_whoosh_add_document``)."""
+    records = sample_records(30, words=150) + generated_records(140, words=20) + _edge_records()
+    docs = _docs(records, tmp_path)
+    dumps = []
+    for name, part in (("whole", 10**9), ("parts", 7), ("tiny", 1)):
+        ix = create_whoosh(tmp_path / name)
+        builder = SegmentBuilder(ix.storage, ix.schema, INDEX_NAME)
+        builder.write_terms = part
+        for fields in docs:
+            builder.add(fields)
+        write_toc(tmp_path / name, INDEX_NAME, ix.schema, [builder.finish()], 1)
+        dumps.append(dump_index(tmp_path / name))
+    assert dumps[0] == dumps[1] == dumps[2]
+    assert any(len(p[0]) > 128 for p in dumps[0]["terms"].values()), "a term of several blocks"
+
+
+def test_field_postings_group_by_term_bytes_and_join_two_spellings():
+    """Postings gathered flat come out grouped in UTF-8 order, each term's in document order;
+    a term seen as ``str`` (fast path) and as ``bytes`` (Whoosh's analysis, after a field left
+    the fast path) is one term."""
+    acc = FieldPostings()
+    acc.add(0, ["zebra", "apel", "ühr"], [1, 2, 1], [b"a", b"b", b"c"])
+    acc.add(1, ["apel"], [3], [b"d"])
+    acc.add(2, [b"apel", b"mangga"], [1.5, 1.0], [b"e", b"f"])
+    acc.add(4, [b"zebra", "ab"], [2, 1], [b"g", b"h"])
+    keys, grouped = acc.grouped()
+    assert keys == [b"ab", b"apel", b"mangga", b"zebra", "ühr".encode()]
+    assert list(grouped.counts) == [1, 3, 1, 2, 1]
+    assert list(grouped.ids) == [4, 0, 1, 2, 2, 0, 4, 0]
+    assert list(grouped.weights) == [1, 2, 3, 1.5, 1.0, 1, 2, 1]
+    assert list(grouped.values) == [b"h", b"b", b"d", b"e", b"f", b"a", b"g", b"c"]
 
 
 # -- incremental runs, real processes and files ------------------------------------------
