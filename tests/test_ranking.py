@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 import re
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import numpy as np
@@ -275,8 +276,6 @@ def test_words_that_tell_a_storys_articles_apart_decide_their_order(tmp_path: Pa
 
 # -- short queries: titles and freshness ---------------------------------------------------
 def _topic_corpus() -> list[Article]:
-    from datetime import datetime
-
     def art(i: str, body: str, date: datetime | None, title: str | None = None) -> Article:
         return Article(id=i, title=title, body=body, date=date)
 
@@ -304,7 +303,7 @@ def test_short_queries_prefer_newer_articles_among_equal_matches(tmp_path: Path)
     assert [h.id for h in hits] == ["titled", "new", "old", "undated"]
     on = {h.id: h.score for h in hits}
     p = RankingParams()
-    age = (datetime_(2025, 11, 30) - datetime_(2025, 10, 20)).days
+    age = (datetime(2025, 11, 30) - datetime(2025, 10, 20)).days
     assert on["new"] / off["new"] == pytest.approx(1 + p.recency_weight * 2 ** (-age / p.recency_days))
     assert 1 < on["old"] / off["old"] < on["new"] / off["new"]
     assert on["undated"] == pytest.approx(off["undated"])  # no date, no bonus
@@ -332,9 +331,3 @@ def test_long_queries_ignore_freshness(tmp_path: Path):
     on = [(h.id, h.score) for h in index.search(query).hits]
     off = [(h.id, h.score) for h in index.search(query, ranking=RankingParams(recency_weight=0)).hits]
     assert on == off and on[0][0] == "old"
-
-
-def datetime_(*args: int):
-    from datetime import datetime
-
-    return datetime(*args)
