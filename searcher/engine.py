@@ -192,7 +192,8 @@ class SearchIndex:
         if suggest:
             suggestion = suggest_query(searcher, query, ranked.total, filter=filt,
                                        parse=lambda text: parse(text, searcher.schema,
-                                                                reader=searcher.reader()))
+                                                                reader=reader),
+                                       term_docs=lambda f, t: view.postings(reader, f, t)[0])
         return SearchResults(query=query, total=ranked.total, page=page, limit=limit, hits=hits,
                              took_ms=(time.perf_counter() - started) * 1000, suggestion=suggestion,
                              facets=count_facets(searcher, ranked.matched) if facets else None)

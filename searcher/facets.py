@@ -5,7 +5,7 @@ Two parts:
 
 1. :func:`matching_docnums` — the document numbers matching a query (and a filter)
    as a sorted NumPy array. Term, AND, OR, NOT and "every document" are set
-   operations on posting lists; any other query (phrases, ranges, prefixes) asks
+   operations on posting lists (decoded whole, :mod:`searcher.ranking.postings`); any other query (phrases, ranges, prefixes) asks
    Whoosh for its documents.
 2. :func:`count_facets` — counts over those numbers. For each facet column
    (``source_key``, ``category_key``, ``month``) a table of the column's values
@@ -20,7 +20,7 @@ from __future__ import annotations
 
 import threading
 import weakref
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 
 import numpy as np
@@ -28,10 +28,15 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from searcher.ranking.postings import read_postings
+
 #: facet name → the ID column it counts.
 FACET_FIELDS = {"source": "source_key", "category": "category_key", "month": "month"}
 
 _EMPTY = np.zeros(0, dtype=np.int64)
+
+#: ``(fieldname, text) → sorted global numbers of the live documents holding the term``
+TermDocs = Callable[[str, str], np.ndarray]
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,12 +52,21 @@ class _ReaderTables:
         self.reader = reader
         self._lock = threading.Lock()
         self._live: np.ndarray | None = None
+        self._dead: np.ndarray | bool | None = None  # False: no deletions
         self._columns: dict[str, _Column] = {}
 
     def live(self) -> np.ndarray:
         if self._live is None:
             self._live = np.fromiter(self.reader.all_doc_ids(), dtype=np.int64)
         return self._live
+
+    def dead(self) -> np.ndarray | None:
+        """Whether each document number is deleted; ``None`` when none is."""
+        if self._dead is None:
+            dead = np.ones(self.reader.doc_count_all(), dtype=bool)
+            dead[self.live()] = False
+            self._dead = dead if dead.any() else False
+        return None if self._dead is False else self._dead
 
     def column(self, fieldname: str) -> _Column:
         col = self._columns.get(fieldname)
@@ -90,28 +104,38 @@ def _build_column(reader: IndexReader, fieldname: str) -> _Column:
 
 
 # -- matching documents ------------------------------------------------------------------
-def matching_docnums(searcher: Searcher, q: wq.Query, filter: wq.Query | None = None) -> np.ndarray:
-    """Sorted document numbers matching ``q`` and, when given, ``filter``."""
-    docs = _docset(searcher, q)
+def matching_docnums(searcher: Searcher, q: wq.Query, filter: wq.Query | None = None, *,
+                     term_docs: TermDocs | None = None) -> np.ndarray:
+    """Sorted document numbers matching ``q`` and, when given, ``filter``.
+
+    ``term_docs(fieldname, text)`` gives the live documents holding a term (sorted
+    global numbers), e.g. from a ranking view's posting cache
+    (:meth:`searcher.ranking.view.IndexView.postings`); by default they are decoded here.
+    """
+    reader = searcher.reader()
+    docs_of = term_docs or (lambda fieldname, text: _term_docs(reader, fieldname, text))
+    docs = _docset(searcher, q, docs_of)
     if filter is not None and docs.size:
-        docs = np.intersect1d(docs, _docset(searcher, filter), assume_unique=True)
+        docs = np.intersect1d(docs, _docset(searcher, filter, docs_of), assume_unique=True)
     return docs
 
 
-def _docset(searcher: Searcher, q: wq.Query) -> np.ndarray:
+def _docset(searcher: Searcher, q: wq.Query, docs_of: TermDocs) -> np.ndarray:
     reader = searcher.reader()
     if q is wq.NullQuery:
         return _EMPTY
     if isinstance(q, wq.Term):
         if (q.fieldname, q.text) not in reader:
             return _EMPTY
+        if isinstance(q.text, str):
+            return docs_of(q.fieldname, q.text).astype(np.int64, copy=False)
         return np.fromiter(reader.postings(q.fieldname, q.text).all_ids(), dtype=np.int64)
     if isinstance(q, wq.Every) and q.fieldname is None:
         return _tables(reader).live()
     if isinstance(q, wq.Or):
-        return _union(_docset(searcher, s) for s in q.subqueries)
+        return _union(_docset(searcher, s, docs_of) for s in q.subqueries)
     if isinstance(q, wq.And):
-        sets = sorted((_docset(searcher, s) for s in q.subqueries), key=len)
+        sets = sorted((_docset(searcher, s, docs_of) for s in q.subqueries), key=len)
         out = sets[0] if sets else _EMPTY
         for other in sets[1:]:
             if not out.size:
@@ -119,14 +143,29 @@ def _docset(searcher: Searcher, q: wq.Query) -> np.ndarray:
             out = np.intersect1d(out, other, assume_unique=True)
         return out
     if isinstance(q, wq.AndNot):
-        a = _docset(searcher, q.a)
-        return np.setdiff1d(a, _docset(searcher, q.b), assume_unique=True) if a.size else a
+        a = _docset(searcher, q.a, docs_of)
+        return np.setdiff1d(a, _docset(searcher, q.b, docs_of), assume_unique=True) if a.size else a
     if isinstance(q, wq.AndMaybe):
-        return _docset(searcher, q.a)
+        return _docset(searcher, q.a, docs_of)
     if isinstance(q, wq.Not):
-        return np.setdiff1d(_tables(reader).live(), _docset(searcher, q.query), assume_unique=True)
+        return np.setdiff1d(_tables(reader).live(), _docset(searcher, q.query, docs_of),
+                            assume_unique=True)
     ids = np.fromiter(searcher.docs_for_query(q), dtype=np.int64)
     return np.unique(ids)
+
+
+def _term_docs(reader: IndexReader, fieldname: str, text: str) -> np.ndarray:
+    """Live documents holding a term, from whole decoded posting lists (not Whoosh's matcher)."""
+    parts = []
+    for leaf, offset in reader.leaf_readers():
+        ids, _ = read_postings(leaf, fieldname, text)
+        if ids.size:
+            parts.append(ids.astype(np.int64) + offset)
+    if not parts:
+        return _EMPTY
+    docs = parts[0] if len(parts) == 1 else np.concatenate(parts)
+    dead = _tables(reader).dead()
+    return docs if dead is None else docs[~dead[docs]]
 
 
 def _union(sets: Iterable[np.ndarray]) -> np.ndarray:

@@ -17,8 +17,10 @@ documents is corrected only by one edit, when a neighbour is that much more freq
 corrected query is suggested only when it matches more documents than the original
 (same filters). Example: ``kaspersy`` → ``kaspersky``.
 
-Cost: nothing beyond a few term lookups while a query finds enough; a correction
-is some hundreds of term lookups per word.
+Cost: nothing beyond a few term lookups while a query finds enough. A correction
+checks some hundreds of candidates per word against the index's word list
+(:class:`searcher.vocabulary.Vocabulary`, read once per segment and process: ~0.3 s
+for a 31k-article index the first time, then under a millisecond a word).
 """
 
 from __future__ import annotations
@@ -32,8 +34,9 @@ from whoosh.searching import Searcher
 
 from searcher.analysis import default_analyzer
 from searcher.analysis.pipeline import normalize
-from searcher.facets import matching_docnums
+from searcher.facets import TermDocs, matching_docnums
 from searcher.query import query_words
+from searcher.vocabulary import Vocabulary
 
 #: Suggest only when a query's words together match fewer documents than this.
 SUGGEST_BELOW = 3
@@ -58,12 +61,14 @@ _LETTERS = string.ascii_lowercase
 
 
 def suggest(searcher: Searcher, query: str, total: int, *,
-            parse: Callable[[str], wq.Query], filter: wq.Query | None = None) -> str | None:
+            parse: Callable[[str], wq.Query], filter: wq.Query | None = None,
+            term_docs: TermDocs | None = None) -> str | None:
     """A corrected ``query`` that finds more documents, or ``None``.
 
     ``total`` is the number of results the search found; ``parse`` turns a query
     string into a Whoosh query (the search's own parser) and ``filter`` is the
-    search's filter. Documents are counted with the query's own logic (all words of
+    search's filter; ``term_docs`` as for :func:`searcher.facets.matching_docnums`
+    (the search's posting cache). Documents are counted with the query's own logic (all words of
     a short query), not the ranking's fallback to any word, so a misspelt word of a
     two-word query is corrected even when the other word alone finds plenty.
     """
@@ -78,12 +83,14 @@ def suggest(searcher: Searcher, query: str, total: int, *,
         return None
     if total >= SUGGEST_BELOW and not any(_rare(reader, w.text) for w in words):
         return None  # the common case: enough results and every word well known
-    found = 0 if total == 0 else matching_docnums(searcher, parse(query), filter).size
+    found = 0 if total == 0 else matching_docnums(searcher, parse(query), filter,
+                                                  term_docs=term_docs).size
     if found >= SUGGEST_BELOW:
         return None
     edits = []
+    lexicon = Vocabulary(reader, LEXICON_FIELD)
     for word in words:
-        better = correct(reader, word.text)
+        better = correct(reader, word.text, lexicon)
         if better is not None:
             edits.append((word.start, word.end, _match_case(better, word.text)))
     if not edits:
@@ -95,7 +102,8 @@ def suggest(searcher: Searcher, query: str, total: int, *,
         pos = end
     out.append(query[pos:])
     candidate = "".join(out)
-    better_found = matching_docnums(searcher, parse(candidate), filter).size
+    better_found = matching_docnums(searcher, parse(candidate), filter,
+                                   term_docs=term_docs).size
     return candidate if better_found > found else None
 
 
@@ -114,26 +122,27 @@ def _rare(reader: IndexReader, surface: str) -> bool:
     return bool(known < TRUSTED_DF)
 
 
-def correct(reader: IndexReader, surface: str) -> str | None:
-    """The index word that ``surface`` is likely a misspelling of, or ``None``."""
+def correct(reader: IndexReader, surface: str, lexicon: Vocabulary | None = None) -> str | None:
+    """The index word that ``surface`` is likely a misspelling of, or ``None``.
+
+    ``lexicon``: the words of ``reader``'s :data:`LEXICON_FIELD` (made here when not given).
+    """
     if not _correctable(surface):
         return None
     word = normalize(surface)
-    own = reader.doc_frequency(LEXICON_FIELD, word)
+    if lexicon is None:
+        lexicon = Vocabulary(reader, LEXICON_FIELD)
+    own = lexicon.doc_frequency(word)
     if own >= COMMON_DF:
         return None
     need = max(own * MIN_RATIO, 1)
-    df = reader.doc_frequency
-    best = max(((df(LEXICON_FIELD, c), c) for c in _edits1(word)), default=(0, ""))
+    best = lexicon.most_frequent(_edits1(word))
     if best[0] >= need:
         return best[1]
     if len(word) <= 4 or not _rare(reader, surface):
         return None
-    found = set()
-    for leaf, _ in reader.leaf_readers():  # each segment searches with an automaton
-        found.update(leaf.terms_within(LEXICON_FIELD, word, 2, prefix=PREFIX))
-    best = max(((df(LEXICON_FIELD, c), c) for c in found if c != word and c.isalpha()),
-               default=(0, ""))
+    found = lexicon.words_within(word, 2, prefix=PREFIX)
+    best = lexicon.most_frequent(c for c in found if c != word and c.isalpha())
     return best[1] if best[0] >= need else None
 
 
