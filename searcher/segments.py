@@ -216,34 +216,47 @@ def _exact_terms(fast: FastTerms, value: str) -> tuple[list[str], list[tuple[int
 
 def _forms_and_pairs(fast: FastTerms, value: str) -> tuple[list[str], list[tuple[int, str]]]:
     # ExactFormsAndPairs in index mode: what fields.index_terms gives — the forms, the
-    # pair terms of neighbouring content stems, the lead terms of the content stems among
-    # the first LEAD_TOKENS tokens — from the chunk cache's precomputed content stems
-    from searcher.ranking.fields import LEAD_MARK, LEAD_TOKENS
+    # pair terms of neighbouring content stems among the first PAIR_TOKENS tokens, the
+    # lead terms of the content stems among the first LEAD_TOKENS tokens — from the chunk
+    # cache's precomputed content stems
+    from searcher.ranking.fields import LEAD_MARK, LEAD_TOKENS, PAIR_TOKENS, pair_terms
 
     entries = fast.entries(value.split())
     terms = list(chain.from_iterable(map(_SECOND, entries)))
-    content = list(chain.from_iterable(map(_CONTENT, entries)))
-    if len(content) > 1:
-        after = islice(content, 1, None)
-        terms += compress(map(add, chain.from_iterable(map(_PREFIXES, entries)), after),
-                          map(ne, content, islice(content, 1, None)))
-    # lead terms: the content stems of the chunks holding the first LEAD_TOKENS tokens
+    head, content = _first_content(fast, entries, PAIR_TOKENS)
+    if content is not None:  # the last chunk straddles the limit: pairs of these stems
+        terms += pair_terms(content)
+    else:
+        content = list(chain.from_iterable(map(_CONTENT, head)))
+        if len(content) > 1:
+            after = islice(content, 1, None)
+            terms += compress(map(add, chain.from_iterable(map(_PREFIXES, head)), after),
+                              map(ne, content, islice(content, 1, None)))
+    head, content = _first_content(fast, entries, LEAD_TOKENS)
+    if content is None:
+        content = list(chain.from_iterable(map(_CONTENT, head)))
+    terms += map(add, repeat(LEAD_MARK), content)
+    return terms, []
+
+
+def _first_content(fast: FastTerms, entries: list[Any], limit: int) -> tuple[list[Any], list[str] | None]:
+    """The chunk entries holding the first ``limit`` tokens and, when the last of them
+    holds tokens past the limit, the content stems of exactly the first ``limit`` tokens
+    (else ``None``: every content stem of those entries counts)."""
     seen = 0
     for i, entry in enumerate(entries):
         seen += len(entry[0])
-        if seen >= LEAD_TOKENS:
+        if seen >= limit:
             head = entries[:i + 1]
             break
     else:
-        head = entries
-    if seen > LEAD_TOKENS:  # the last chunk straddles the limit: count its tokens one by one
-        lead_stems = list(chain.from_iterable(map(_FIRST, head)))[:LEAD_TOKENS]
-        lead_forms = list(chain.from_iterable(map(_SECOND, head)))[:LEAD_TOKENS]
-        stop = fast.analyzer.stopwords
-        terms += [LEAD_MARK + t for t, f in zip(lead_stems, lead_forms) if f not in stop]
-    else:
-        terms += map(add, repeat(LEAD_MARK), chain.from_iterable(map(_CONTENT, head)))
-    return terms, []
+        return entries, None
+    if seen == limit:
+        return head, None
+    stems = list(chain.from_iterable(map(_FIRST, head)))[:limit]
+    forms = list(chain.from_iterable(map(_SECOND, head)))[:limit]
+    stop = fast.analyzer.stopwords
+    return head, [t for t, f in zip(stems, forms) if f not in stop]
 
 
 def _known_analyzers() -> dict[type, TermsFn]:

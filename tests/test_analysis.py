@@ -83,7 +83,7 @@ def analyzer() -> Analyzer:
 
 
 def test_version() -> None:
-    assert ANALYZER_VERSION == "2"
+    assert ANALYZER_VERSION == "3"
 
 
 def test_golden_kompas(analyzer: Analyzer) -> None:

@@ -88,6 +88,26 @@ def test_adjacent_words_outrank_scattered_ones(index):
     assert no_pairs.index("p2") < no_pairs.index("p1")
 
 
+def test_pairs_come_from_the_headline_and_opening_only(tmp_path):
+    """Neighbouring words count as a phrase (a pair term) among the first PAIR_TOKENS
+    tokens; the same two words side by side deep in a long article do not."""
+    from searcher import SearchIndex
+    from searcher.ranking.fields import PAIR_TOKENS
+
+    filler = " ".join(f"kata{i} lain{i}" for i in range(PAIR_TOKENS))  # 2 × PAIR_TOKENS tokens
+    ix = SearchIndex.create(tmp_path / "ix")
+    ix.add_records([
+        {"id": "early", "title": "Laporan", "body": f"Suku bunga naik lagi. {filler}"},
+        {"id": "late", "title": "Laporan", "body": f"{filler} Suku bunga naik lagi."},
+    ])
+    reader = ix._searcher().reader()
+    early, late = (ix._searcher().document_number(id=i) for i in ("early", "late"))
+    assert sorted(reader.postings("exact", "~suku bunga").all_ids()) == [early]
+    # the words themselves are indexed wherever they stand
+    assert sorted(reader.postings("exact", "bunga").all_ids()) == sorted([early, late])
+    assert ids(ix.search("suku bunga", group_duplicates=False)) == ["early", "late"]
+
+
 def test_near_duplicates_are_grouped_under_the_best_hit(index):
     results = index.search("gempa cianjur")
     assert results.total == 3

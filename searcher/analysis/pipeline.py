@@ -31,7 +31,7 @@ from searcher.analysis.stopwords import STOPWORDS
 from searcher.analysis.tokenizer import token_pattern, tokenize
 
 #: Bumped whenever the terms produced for a text change; stored in every index.
-ANALYZER_VERSION = "2"
+ANALYZER_VERSION = "3"
 
 #: apostrophe and hyphen look-alikes folded to ASCII in terms.
 _FOLD = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-"})
