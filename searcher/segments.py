@@ -410,8 +410,11 @@ class FieldPlan:
         return tbytes, freqs, weights, values  # type: ignore[return-value]
 
 
-#: distinct values per field whose postings :attr:`FieldPlan.memo` keeps (then it starts over)
-MEMO_LIMIT = 100_000
+#: distinct values per field whose postings :attr:`FieldPlan.memo` keeps (then it starts over).
+#: The values that repeat (month, source, category) number hundreds; fields of unique
+#: values (id, url, hash, date) only fill the memo, at ~450 bytes an entry, and a worker
+#: sees half the corpus: 100,000 entries cost a worker ~110 MB at 126k articles.
+MEMO_LIMIT = 10_000
 #: value types whose postings may be remembered (hashable, immutable, compared by value)
 _MEMO_TYPES = frozenset({str, datetime, int, float})
 
@@ -1069,14 +1072,14 @@ class TermIndexWriter:
 
     def _write_hashes(self) -> None:
         # what HashWriter._write_hashes writes: per bucket, an open-addressing table of
-        # (hash, position) pairs with twice as many slots as entries
+        # (hash, position) pairs with twice as many slots as entries. Each table goes to
+        # the file as soon as it is built: only one bucket's table (1/256 of them) is
+        # held at a time, not all of them (24 bytes per term, twice over).
         hw = self.hash
         dbfile = hw.dbfile
-        out = bytearray()
-        start = dbfile.tell()
         for bhashes, bpositions in zip(self.bucket_hashes, self.bucket_positions):
             numslots = 2 * len(bhashes)
-            hw.directory.append((start + len(out), numslots))
+            hw.directory.append((dbfile.tell(), numslots))
             if not numslots:
                 continue
             hashes = [0] * numslots
@@ -1090,8 +1093,7 @@ class TermIndexWriter:
             flat: list[int] = [0] * (2 * numslots)
             flat[0::2] = hashes
             flat[1::2] = positions
-            out += struct.pack("!" + "Iq" * numslots, *flat)
-        dbfile.write(bytes(out))
+            dbfile.write(struct.pack("!" + "Iq" * numslots, *flat))
 
 
 _LOW4 = itemgetter(slice(12, None))

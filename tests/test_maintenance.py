@@ -51,6 +51,32 @@ def test_merged_segments_equal_one_segment_built_at_once(tmp_path: Path):
     assert len(list(parts.glob("*.seg"))) == 1
 
 
+@pytest.mark.parametrize("batch_postings", [1, 7, 1000])
+def test_merge_written_in_batches_equals_one_segment_built_at_once(tmp_path: Path, batch_postings: int):
+    # a merge holds at most `batch_postings` postings before writing them (a field's
+    # terms are cut anywhere: between two terms, or between two sources of one term)
+    from searcher.merging import merge_segments
+
+    records = sample_records(30, words=60) + generated_records(15)
+    docs = [document_fields(a) for a in read_file(write_jsonl(tmp_path / "in.jsonl", records))
+            if not isinstance(a, Skip)]
+    whole = tmp_path / "whole"
+    ix = create_whoosh(whole)
+    write_toc(whole, INDEX_NAME, ix.schema, [build_segment(ix.storage, ix.schema, INDEX_NAME, docs)], 1)
+    parts = tmp_path / "parts"
+    ix = create_whoosh(parts)
+    segments = [build_segment(ix.storage, ix.schema, INDEX_NAME, docs[a:b])
+                for a, b in ((0, 10), (10, 11), (11, len(docs)))]
+    merged, ids = merge_segments(ix.storage, ix.schema, INDEX_NAME, segments, batch_postings=batch_postings)
+    assert merged is not None and ids == [d["id"] for d in docs]
+    write_toc(parts, INDEX_NAME, ix.schema, [merged], 2)
+    for seg in segments:
+        for name in parts.glob(f"{seg.segment_id()}.*"):
+            name.unlink()
+    assert dump_index(parts) == dump_index(whole)
+    assert _hits(SearchIndex(parts)) == _hits(SearchIndex(whole))
+
+
 def test_optimize_drops_deleted_documents_and_keeps_results(tmp_path: Path):
     data = write_jsonl(tmp_path / "in.jsonl", generated_records(40))
     index = SearchIndex.create_or_open(tmp_path / "ix")

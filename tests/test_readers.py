@@ -329,6 +329,68 @@ def test_whole_file_problems(tmp_path: Path, name: str, content: bytes, reason: 
     assert str(skip) == f"{path}: {skip.reason}"
 
 
+def _big_jsonl(records: int) -> bytes:
+    """JSON Lines of several MiB: more than one block of the streaming reader's checks."""
+    return "".join(json.dumps({"id": f"r{i}", "body": f"{BODY} Nomor {i}. " + "Ç" * 700}, ensure_ascii=False)
+                   + "\n" for i in range(records)).encode("utf-8")
+
+
+@pytest.mark.parametrize("gzipped", [False, True])
+def test_jsonl_whole_file_checks_span_blocks(tmp_path: Path, gzipped: bool) -> None:
+    # JSON Lines files are checked and read a block at a time (searcher.readers.stream);
+    # the answers must be those of decoding the whole file at once, wherever the bad byte is
+    from searcher.readers.stream import BLOCK
+
+    data = _big_jsonl(2000)
+    assert len(data) > 2 * BLOCK
+    cut = BLOCK - 1
+    while data[cut] & 0xC0 != 0x80:  # a two-byte character straddles the first block's end
+        cut += 1
+    suffix = ".jsonl.gz" if gzipped else ".jsonl"
+
+    def read(name: str, content: bytes) -> list[Article | Skip]:
+        path = tmp_path / (name + suffix)
+        path.write_bytes(gzip.compress(content) if gzipped else content)
+        return list(read_file(path))
+
+    assert len(read("utuh", data)) == 2000
+    latin1 = data[:cut] + b"\xff" + data[cut + 1:]
+    [skip] = read("latin1", latin1)
+    with pytest.raises(UnicodeDecodeError) as whole:
+        latin1.decode("utf-8")
+    start = whole.value.start  # the character cut by the block's end, whose second byte is bad
+    assert start == cut - 1
+    assert skip.reason == f"not UTF-8 (byte 0x{latin1[start]:02x} at offset {start})"
+    [skip] = read("biner", latin1 + b"\x00")  # a NUL byte wins, as for a whole-file check
+    assert skip.reason == "binary file"
+    [skip] = read("terpotong", data[:-1] + b"\xc3")  # a character cut by the end of the file
+    assert skip.reason == f"not UTF-8 (byte 0xc3 at offset {len(data) - 1})"
+    if gzipped:
+        path = tmp_path / "rusak.jsonl.gz"
+        path.write_bytes(gzip.compress(data)[:-4000])
+        [skip] = read_file(path)
+        assert skip.reason.startswith("unreadable gzip")
+
+
+def test_jsonl_is_read_in_memory_bounded_by_a_block_not_the_file(tmp_path: Path) -> None:
+    import tracemalloc
+
+    from searcher.readers.stream import BLOCK
+
+    path = tmp_path / "besar.jsonl.gz"
+    data = _big_jsonl(8000)
+    path.write_bytes(gzip.compress(data, compresslevel=1))
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in read_file(path))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count == 8000
+    # a block, its decoded text and the decompressor's buffers; not the 12 MB of the file
+    assert len(data) > 10 * BLOCK and peak < 5 * BLOCK, (len(data), peak)
+
+
 def test_missing_file(tmp_path: Path) -> None:
     path = tmp_path / "tidak-ada.jsonl"
     assert list(read_file(path)) == [Skip(str(path), None, "no such file or directory")]

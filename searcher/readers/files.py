@@ -20,6 +20,7 @@ from searcher.readers.csvfmt import read_csv
 from searcher.readers.html import read_html
 from searcher.readers.jsonfmt import read_json, read_json_lines, read_json_stream
 from searcher.readers.records import Skip
+from searcher.readers.stream import GZIP_ERRORS, check_file, iter_lines
 from searcher.readers.text import read_text
 
 __all__ = ["SUPPORTED_SUFFIXES", "discover", "file_format", "read_file", "read_stream"]
@@ -123,11 +124,36 @@ def read_file(path: Path | str) -> Iterator[Article | Skip]:
     if suffix is None:
         yield Skip(name, None, _unsupported(path))
         return
+    if suffix in _LINE_FORMATS:
+        yield from _read_lines_streamed(Path(path), gzipped)
+        return
     text = _load_text(Path(path), gzipped)
     if isinstance(text, Skip):
         yield text
         return
     yield from _READERS[suffix](text, name)
+
+
+#: formats read line by line from the file (see :mod:`searcher.readers.stream`): memory
+#: stays bounded by the longest line, whatever the file's size
+_LINE_FORMATS = frozenset({".jsonl", ".ndjson"})
+
+
+def _read_lines_streamed(path: Path, gzipped: bool) -> Iterator[Article | Skip]:
+    """A JSON Lines file, checked as a whole first, then read one line at a time."""
+    name = str(path)
+    problem = check_file(path, gzipped)
+    if problem is not None:
+        yield problem
+        return
+    try:
+        yield from read_json_lines(iter_lines(path, gzipped), name)
+    except UnicodeDecodeError as error:  # the file changed after it was checked
+        yield Skip(name, None, f"not UTF-8 ({error.reason}): the file changed while it was read")
+    except GZIP_ERRORS as error:
+        yield Skip(name, None, f"unreadable gzip ({error}): the file changed while it was read")
+    except OSError as error:
+        yield Skip(name, None, f"{(error.strerror or str(error)).lower()}: stopped reading")
 
 
 def read_stream(stream: IO[bytes] | IO[str], name: str = "-") -> Iterator[Article | Skip]:
