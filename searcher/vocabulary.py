@@ -38,6 +38,8 @@ from whoosh.automata import fsa, lev
 from whoosh.codec.whoosh3 import W3TermsReader
 from whoosh.reading import IndexReader
 
+from searcher.ranking.view import segment_identity
+
 __all__ = ["Vocabulary"]
 
 #: Segments whose words are kept in memory (least recently used dropped first).
@@ -153,9 +155,9 @@ def _segment_words(leaf: IndexReader, fieldname: str
     segment = leaf.segment() if hasattr(leaf, "segment") else None
     if type(terms) is not W3TermsReader or segment is None:
         return None, None
-    # a segment id names one immutable segment; its term index's size guards against a
-    # reused name (an index copied and rebuilt elsewhere in the same process)
-    key = (segment.segment_id(), fieldname, terms._tindex.endofdata)
+    # a segment (qualified by its folder: names repeat across indexes) never changes; its
+    # term index's size guards against a name reused in one folder
+    key = (segment_identity(leaf) or segment.segment_id(), fieldname, terms._tindex.endofdata)
     with _lock:
         words = _cache.get(key)
         if words is not None:

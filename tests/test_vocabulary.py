@@ -88,3 +88,25 @@ def test_matching_documents_leave_deleted_ones_out(three_segments):
         got = matching_docnums(searcher, q)
         assert got.tolist() == expected.tolist(), q
     assert matching_docnums(searcher, wq.Term("exact", "harga")).size == 1
+
+
+def test_indexes_whose_segments_share_a_name_do_not_share_cached_postings(tmp_path):
+    """Whoosh names segments with the global ``random``: seeded alike, two indexes get
+    the same segment names. Process-wide caches (decoded postings, word lists) must
+    still keep them apart."""
+    import random
+
+    made = []
+    for name, body in (("a", "Harga beras naik di pasar."), ("b", "Harga kopi turun di pasar.")):
+        random.seed(1234)
+        index = SearchIndex.create(tmp_path / name)
+        index.add_records([{"id": f"{name}1", "title": "Laporan pasar", "body": body}])
+        made.append(index)
+    segs = [ix._searcher().reader().leaf_readers()[0][0].segment().segment_id() for ix in made]
+    assert segs[0] == segs[1]  # the premise: the same segment name in both indexes
+    a, b = made
+    assert [h.id for h in a.search("beras").hits] == ["a1"]
+    assert b.search("beras").hits == []
+    assert [h.id for h in b.search("kopi").hits] == ["b1"]
+    assert Vocabulary(a._searcher().reader(), LEXICON_FIELD).doc_frequency("beras") == 1
+    assert Vocabulary(b._searcher().reader(), LEXICON_FIELD).doc_frequency("beras") == 0

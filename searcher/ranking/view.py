@@ -48,12 +48,27 @@ def leaves_of(reader: IndexReader) -> list[tuple[IndexReader, int]]:
     return [(r, int(offset)) for r, offset in reader.leaf_readers()]
 
 
+def segment_identity(r: IndexReader) -> str | None:
+    """A segment's id qualified by its index folder (``None`` for a reader without one).
+
+    Whoosh names segments with the process-wide ``random`` module, so two indexes
+    opened in one process can hold segments of the same name (a seeded ``random``
+    repeats them); caches shared across indexes must not take one for the other.
+    """
+    seg = r.segment() if hasattr(r, "segment") else None
+    if seg is None:
+        return None
+    storage = getattr(r, "_storage", None)
+    folder = getattr(getattr(storage, "b", storage), "folder", "")
+    return f"{folder}:{seg.segment_id()}"
+
+
 def generation_key(reader: IndexReader) -> tuple:
     """What identifies a reader's documents: its segments and their deletions."""
     key = []
     for r, offset in leaves_of(reader):
         seg = r.segment() if hasattr(r, "segment") else None
-        sid = seg.segment_id() if seg is not None else f"empty-{offset}"
+        sid = segment_identity(r) if seg is not None else f"empty-{offset}"
         deleted = seg.deleted_count() if seg is not None else 0
         key.append((sid, offset, r.doc_count_all(), deleted))
     return tuple(key)
