@@ -37,8 +37,9 @@ ANALYZER_VERSION = "3"
 _FOLD = str.maketrans({"\u2019": "'", "\u02bc": "'", "\u2010": "-", "\u2011": "-"})
 #: separators that may surround a word in a chunk (``"(PHK),"``); never part of a token.
 _EDGE = ".,;:!?()[]{}<>\"'\u201c\u201d\u2018\u2019\u00ab\u00bb-\u2010\u2011\u2013\u2014\u2026/\\|*#~^`+=&@"
-#: a cache (surface → term, chunk → tokens) is dropped when it grows past this size.
-CACHE_LIMIT = 1_000_000
+#: a cache (surface → term, chunk → tokens) is dropped when it grows past this size
+#: (bounded memory in long indexing runs; see ``searcher.segments.CHUNK_CACHE_LIMIT``).
+CACHE_LIMIT = 200_000
 
 #: the tokens of one whitespace-delimited chunk of text: its term when the chunk is
 #: exactly one token (the common case), else ``(term, start, end)`` relative to the chunk.

@@ -56,7 +56,7 @@ _FALLBACK_SHAPE = re.compile(
     r"|\w{4,}(?:nya|lah|kah|pun)"
 )
 #: the cache is dropped when it grows past this many words (bounded memory).
-CACHE_LIMIT = 2_000_000
+CACHE_LIMIT = 200_000
 
 
 def _echo(x: str, y: str) -> bool:
