@@ -5,8 +5,8 @@ Two parts:
 
 1. :func:`matching_docnums` — the document numbers matching a query (and a filter)
    as a sorted NumPy array. Term, AND, OR, NOT and "every document" are set
-   operations on posting lists (decoded whole, :mod:`searcher.ranking.postings`); any other query (phrases, ranges, prefixes) asks
-   Whoosh for its documents.
+   operations on posting lists (decoded whole, :mod:`searcher.ranking.postings`);
+   any other query (phrases, ranges, prefixes) asks Whoosh for its documents.
 2. :func:`count_facets` — counts over those numbers. For each facet column
    (``source_key``, ``category_key``, ``month``) a table of the column's values
    and one value number per document is built once per index reader, from the
@@ -52,7 +52,8 @@ class _ReaderTables:
         self.reader = reader
         self._lock = threading.Lock()
         self._live: np.ndarray | None = None
-        self._dead: np.ndarray | bool | None = None  # False: no deletions
+        self._dead: np.ndarray | None = None  # None: not computed yet, or no deletions
+        self._dead_known = False
         self._columns: dict[str, _Column] = {}
 
     def live(self) -> np.ndarray:
@@ -62,11 +63,12 @@ class _ReaderTables:
 
     def dead(self) -> np.ndarray | None:
         """Whether each document number is deleted; ``None`` when none is."""
-        if self._dead is None:
+        if not self._dead_known:
             dead = np.ones(self.reader.doc_count_all(), dtype=bool)
             dead[self.live()] = False
-            self._dead = dead if dead.any() else False
-        return None if self._dead is False else self._dead
+            self._dead = dead if dead.any() else None
+            self._dead_known = True
+        return self._dead
 
     def column(self, fieldname: str) -> _Column:
         col = self._columns.get(fieldname)

@@ -225,40 +225,35 @@ def _forms_and_pairs(fast: FastTerms, value: str) -> tuple[list[str], list[tuple
 
     entries = fast.entries(value.split())
     terms = list(chain.from_iterable(map(_SECOND, entries)))
-    head, content = _first_content(fast, entries, PAIR_TOKENS)
-    if content is not None:  # the last chunk straddles the limit: pairs of these stems
+    head, content, cut = _opening(fast, entries, PAIR_TOKENS)
+    if cut:  # the last chunk straddles the limit: pair the stems one by one
         terms += pair_terms(content)
-    else:
-        content = list(chain.from_iterable(map(_CONTENT, head)))
-        if len(content) > 1:
-            after = islice(content, 1, None)
-            terms += compress(map(add, chain.from_iterable(map(_PREFIXES, head)), after),
-                              map(ne, content, islice(content, 1, None)))
-    head, content = _first_content(fast, entries, LEAD_TOKENS)
-    if content is None:
-        content = list(chain.from_iterable(map(_CONTENT, head)))
-    terms += map(add, repeat(LEAD_MARK), content)
+    elif len(content) > 1:  # whole chunks: each content stem's "~stem " prefix + the next stem
+        after = islice(content, 1, None)
+        terms += compress(map(add, chain.from_iterable(map(_PREFIXES, head)), after),
+                          map(ne, content, islice(content, 1, None)))
+    _, lead, _ = _opening(fast, entries, LEAD_TOKENS)
+    terms += map(add, repeat(LEAD_MARK), lead)
     return terms, []
 
 
-def _first_content(fast: FastTerms, entries: list[Any], limit: int) -> tuple[list[Any], list[str] | None]:
-    """The chunk entries holding the first ``limit`` tokens and, when the last of them
-    holds tokens past the limit, the content stems of exactly the first ``limit`` tokens
-    (else ``None``: every content stem of those entries counts)."""
+def _opening(fast: FastTerms, entries: list[Any], limit: int
+             ) -> tuple[list[Any], list[str], bool]:
+    """The chunk entries holding the first ``limit`` tokens, the content stems of exactly
+    those tokens, and whether the last of the entries holds tokens past the limit."""
     seen = 0
+    head = entries
     for i, entry in enumerate(entries):
         seen += len(entry[0])
         if seen >= limit:
             head = entries[:i + 1]
             break
-    else:
-        return entries, None
-    if seen == limit:
-        return head, None
+    if seen <= limit:
+        return head, list(chain.from_iterable(map(_CONTENT, head))), False
     stems = list(chain.from_iterable(map(_FIRST, head)))[:limit]
     forms = list(chain.from_iterable(map(_SECOND, head)))[:limit]
     stop = fast.analyzer.stopwords
-    return head, [t for t, f in zip(stems, forms) if f not in stop]
+    return head, [t for t, f in zip(stems, forms) if f not in stop], True
 
 
 def _known_analyzers() -> dict[type, TermsFn]:

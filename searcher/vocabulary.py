@@ -4,8 +4,8 @@ A spelling correction (:mod:`searcher.suggest`) checks hundreds of candidate wor
 (every string one edit away from a misspelt word). Asking Whoosh for each one costs a
 hash-table probe per candidate *per segment*, about 25 µs each: 40–120 ms for one
 word on a 31k-article index. Here each segment's words are read once into a plain
-``dict`` (``bytes → document frequency``), and a candidate costs a dictionary
-look-up per segment.
+``dict`` (``bytes → document frequency``), and a reader's segments are merged into
+one, so a candidate costs one dictionary look-up.
 
 A segment's words are the keys of its term index (Whoosh's ``.trm``, an ordered hash
 file) that belong to the field, up to the first key starting with ``~`` (the
@@ -14,9 +14,8 @@ bulk: the term index keeps an array of every record's position in key order, so 
 field's range is found by binary search and the records' lengths and frequencies are
 gathered with NumPy; only the key slices are made in Python. That is ~20 ms per
 5,000-article segment. Segments never change once written, so each is read once per
-process and kept (a bounded number, most recently used first). The segments of a
-reader are then merged into one ``str → df`` dict (~0.1 s for 31k articles, once per
-set of segments), so a candidate costs one look-up.
+process and kept (a bounded number, most recently used first); the merged ``str → df``
+dict is made once per set of segments (~0.1 s for 31k articles) and kept the same way.
 
 Words within two edits of a misspelling (:meth:`Vocabulary.words_within`) are found
 by walking Whoosh's Levenshtein automaton over the sorted merged words (sorted on
@@ -31,7 +30,8 @@ import struct
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from typing import TypeVar
 
 import numpy as np
 from whoosh.automata import fsa, lev
@@ -55,6 +55,8 @@ _POSITION_TYPES = {"B": ">u1", "H": ">u2", "i": ">i4", "I": ">u4", "q": ">i8"}
 #: Merged word lists kept (one per set of segments: a reader generation).
 CACHED_GENERATIONS = 4
 
+K = TypeVar("K")
+V = TypeVar("V")
 _SegmentKey = tuple[str, str, int]
 _cache: OrderedDict[_SegmentKey, dict[bytes, int]] = OrderedDict()
 _generations: OrderedDict[tuple[_SegmentKey, ...], _Merged] = OrderedDict()
@@ -134,17 +136,22 @@ class _Merged:
 
 
 def _merged(keys: tuple[_SegmentKey, ...], segments: list[dict[bytes, int]]) -> _Merged:
+    return _cached(_generations, keys, CACHED_GENERATIONS, lambda: _Merged(segments))
+
+
+def _cached(cache: OrderedDict[K, V], key: K, limit: int, make: Callable[[], V]) -> V:
+    """``cache[key]``, made by ``make()`` when missing; least recently used beyond ``limit`` dropped."""
     with _lock:
-        merged = _generations.get(keys)
-        if merged is not None:
-            _generations.move_to_end(keys)
-            return merged
-    merged = _Merged(segments)
+        got = cache.get(key)
+        if got is not None:
+            cache.move_to_end(key)
+            return got
+    got = make()  # outside the lock: threads may make the same value, never a wrong one
     with _lock:
-        _generations[keys] = merged
-        while len(_generations) > CACHED_GENERATIONS:
-            _generations.popitem(last=False)
-    return merged
+        cache[key] = got
+        while len(cache) > limit:
+            cache.popitem(last=False)
+    return got
 
 
 def _segment_words(leaf: IndexReader, fieldname: str
@@ -153,22 +160,12 @@ def _segment_words(leaf: IndexReader, fieldname: str
     are not Whoosh 3's)."""
     terms = getattr(leaf, "_terms", None)
     segment = leaf.segment() if hasattr(leaf, "segment") else None
-    if type(terms) is not W3TermsReader or segment is None:
+    if not isinstance(terms, W3TermsReader) or segment is None:
         return None, None
     # a segment (qualified by its folder: names repeat across indexes) never changes; its
     # term index's size guards against a name reused in one folder
     key = (segment_identity(leaf) or segment.segment_id(), fieldname, terms._tindex.endofdata)
-    with _lock:
-        words = _cache.get(key)
-        if words is not None:
-            _cache.move_to_end(key)
-            return key, words
-    words = _read_words(terms, fieldname)
-    with _lock:
-        _cache[key] = words
-        while len(_cache) > CACHED_SEGMENTS:
-            _cache.popitem(last=False)
-    return key, words
+    return key, _cached(_cache, key, CACHED_SEGMENTS, lambda: _read_words(terms, fieldname))
 
 
 def _read_words(terms: W3TermsReader, fieldname: str) -> dict[bytes, int]:

@@ -30,18 +30,25 @@ def _hits(index: SearchIndex) -> list[list[tuple[str, float]]]:
     return [[(h.id, round(h.score, 6)) for h in index.search(q, limit=20).hits] for q in QUERIES]
 
 
-def test_merged_segments_equal_one_segment_built_at_once(tmp_path: Path):
-    records = sample_records(40, words=80) + generated_records(20)
+def _whole_and_parts(tmp_path: Path, records: list[dict[str, object]],
+                     cuts: tuple[tuple[int, int], ...]):
+    """The documents of ``records``; ``whole/``, an index of them as one segment; and
+    ``parts/``, an index (no TOC yet) with one segment per ``(start, end)`` of ``cuts``."""
     docs = [document_fields(a) for a in read_file(write_jsonl(tmp_path / "in.jsonl", records))
             if not isinstance(a, Skip)]
     whole = tmp_path / "whole"
     ix = create_whoosh(whole)
     write_toc(whole, INDEX_NAME, ix.schema, [build_segment(ix.storage, ix.schema, INDEX_NAME, docs)], 1)
-
     parts = tmp_path / "parts"
     ix = create_whoosh(parts)
-    segments = [build_segment(ix.storage, ix.schema, INDEX_NAME, docs[a:b])
-                for a, b in ((0, 7), (7, 30), (30, 31), (31, 60))]
+    segments = [build_segment(ix.storage, ix.schema, INDEX_NAME, docs[a:b]) for a, b in cuts]
+    return docs, whole, parts, ix, segments
+
+
+def test_merged_segments_equal_one_segment_built_at_once(tmp_path: Path):
+    records = sample_records(40, words=80) + generated_records(20)
+    _, whole, parts, ix, segments = _whole_and_parts(tmp_path, records,
+                                                     ((0, 7), (7, 30), (30, 31), (31, 60)))
     write_toc(parts, INDEX_NAME, ix.schema, segments, 1)
     index = SearchIndex(parts)
     before = _hits(index)
@@ -58,15 +65,8 @@ def test_merge_written_in_batches_equals_one_segment_built_at_once(tmp_path: Pat
     from searcher.merging import merge_segments
 
     records = sample_records(30, words=60) + generated_records(15)
-    docs = [document_fields(a) for a in read_file(write_jsonl(tmp_path / "in.jsonl", records))
-            if not isinstance(a, Skip)]
-    whole = tmp_path / "whole"
-    ix = create_whoosh(whole)
-    write_toc(whole, INDEX_NAME, ix.schema, [build_segment(ix.storage, ix.schema, INDEX_NAME, docs)], 1)
-    parts = tmp_path / "parts"
-    ix = create_whoosh(parts)
-    segments = [build_segment(ix.storage, ix.schema, INDEX_NAME, docs[a:b])
-                for a, b in ((0, 10), (10, 11), (11, len(docs)))]
+    docs, whole, parts, ix, segments = _whole_and_parts(tmp_path, records,
+                                                        ((0, 10), (10, 11), (11, 45)))
     merged, ids = merge_segments(ix.storage, ix.schema, INDEX_NAME, segments, batch_postings=batch_postings)
     assert merged is not None and ids == [d["id"] for d in docs]
     write_toc(parts, INDEX_NAME, ix.schema, [merged], 2)
