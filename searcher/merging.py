@@ -5,9 +5,13 @@ writer's sorting pool. Segments of one index share a schema, so this module
 copies instead: per-document columns (stored fields stay compressed, lengths stay
 bytes) are copied value by value in the new document order, and each term's
 posting blocks are decoded and re-blocked with their document numbers moved
-(:meth:`searcher.segments.PostingsWriter.write_grouped` writes them, a million
-postings at a time). Deleted documents are left out, which is what optimizing an
-index means.
+(:meth:`searcher.segments.PostingsWriter.write_grouped` writes them,
+:data:`BATCH_POSTINGS` at a time). The sources' term records are read in bulk
+(:mod:`searcher.termindex`) and merged by one sort per key range, not term by term
+through Whoosh's term objects; a one-posting list of a field without values (an id,
+a date) is merged from its term record alone, and identical one-posting lists (the
+pair terms of one text) are decoded once. Deleted documents are left out, which is
+what optimizing an index means.
 
 :func:`plan_merge` keeps the number of segments bounded: when a commit would leave
 more than ``limit`` segments, the smallest ones are merged, so the cost of a
@@ -24,11 +28,10 @@ import zlib
 from array import array
 from collections import defaultdict
 from collections.abc import Iterator
-from heapq import merge as heap_merge
-from itertools import accumulate, chain, groupby, repeat
-from operator import itemgetter
+from itertools import accumulate, chain, repeat
 from typing import Any
 
+import numpy as np
 from whoosh import columns
 from whoosh.codec import whoosh3
 from whoosh.codec.base import Segment
@@ -38,16 +41,21 @@ from whoosh.util.numeric import byte_to_length
 
 from searcher.segments import (GroupedPostings, PostingsWriter, TermIndexWriter, _PrivateTempStorage,
                                fsync_file, no_gc, remove_segment_files)
+from searcher.termindex import (DOC_FREQ, EXTENT_INFO_SIZE, FLAGS, MIN_ID, POSTINGS_LENGTH, POSTINGS_OFFSET,
+                                WEIGHT, TermIndex)
 
 __all__ = ["merge_segments", "plan_merge"]
 
 _BLOCK_LEN = whoosh3.struct.Struct("!i")
-_TERM = itemgetter(0)
 #: size classes of segments grow by this factor (see :func:`plan_merge`)
 LEVEL_BASE = 4
 #: postings gathered before they are written, during a merge: as Python lists a posting
 #: costs ~120 bytes, so a batch holds ~30 MB (a million held ~150 MB at every merge)
 BATCH_POSTINGS = 250_000
+#: term records read at a time from all sources together, during a merge (a key range of
+#: the biggest source holding this many divided by the number of sources): a record in
+#: Python costs ~200 bytes
+CHUNK_TERMS = 200_000
 
 
 def _level(docs: int) -> int:
@@ -106,15 +114,9 @@ class _Source:
                 return
             yield tbytes, info
 
-    def postings(self, info: Any, fixed: int | None) -> tuple[list[int], list[float], list[bytes]]:
-        """The live postings of one term, with new document numbers."""
-        if info.is_inlined():
-            ids, weights, values = (list(x) for x in info.inlined_postings())
-        else:
-            offset, length = info.extent()
-            if isinstance(length, tuple):  # W3TermInfo.from_bytes leaves it a 1-tuple
-                length = length[0]
-            ids, weights, values = _decode_postings(self.postfile.get(offset, length), fixed)
+    def renumber(self, ids: list[int], weights: list[float], values: list[bytes]
+                 ) -> tuple[list[int], list[float], list[bytes]]:
+        """Postings with their new document numbers, those of deleted documents left out."""
         if self.shift is not None:
             if self.shift:
                 ids = [i + self.shift for i in ids]
@@ -163,37 +165,51 @@ def _decode_postings(buf: bytes, fixed: int | None) -> tuple[list[int], list[flo
         if comp:
             data = zlib.decompress(data)
         mini_ids, mini_w, mini_v = pickle.loads(data)
-        ids.extend(accumulate(mini_ids))
-        if mini_w is None:
-            weights.extend(repeat(1.0, count))
-        elif isinstance(mini_w, float):
-            weights.extend(repeat(mini_w, count))
-        else:
-            weights.extend(mini_w)
-        if fixed is None or fixed < 0:
-            values.extend(mini_v)
-        elif fixed == 0:
-            values.extend(repeat(b"", count))
-        else:
-            values.extend(mini_v[i:i + fixed] for i in range(0, len(mini_v), fixed))
+        if size < 0 and not ids:  # the only block (nearly every posting list): no copies
+            return _block(count, mini_ids, mini_w, mini_v, fixed)
+        b_ids, b_w, b_v = _block(count, mini_ids, mini_w, mini_v, fixed)
+        ids += b_ids
+        weights += b_w
+        values += b_v
         if size < 0:
             return ids, weights, values
 
 
+def _block(count: int, mini_ids: Any, mini_w: Any, mini_v: Any, fixed: int | None
+           ) -> tuple[list[int], list[float], list[bytes]]:
+    """The postings of one decoded block (ids are stored as gaps)."""
+    ids = list(accumulate(mini_ids))
+    if mini_w is None:
+        weights = [1.0] * count
+    elif isinstance(mini_w, float):
+        weights = [mini_w] * count
+    else:
+        weights = list(mini_w)
+    if fixed is None or fixed < 0:
+        values = list(mini_v)
+    elif fixed == 0:
+        values = [b""] * count
+    else:
+        values = [mini_v[i:i + fixed] for i in range(0, len(mini_v), fixed)]
+    return ids, weights, values
+
+
 def merge_segments(storage: FileStorage, schema: Schema, indexname: str, segments: list[Segment],
-                   *, batch_postings: int = BATCH_POSTINGS) -> tuple[Segment | None, list[str]]:
+                   *, batch_postings: int = BATCH_POSTINGS, chunk_terms: int = CHUNK_TERMS
+                   ) -> tuple[Segment | None, list[str]]:
     """Merge ``segments`` (in order) into one new segment, leaving deleted documents out.
 
     Returns the new segment (files written and fsynced, not yet in any TOC; ``None``
     when no document is live) and the ids of its documents by number. Postings are
-    written ``batch_postings`` at a time (what the merge holds of them).
+    written ``batch_postings`` at a time (what the merge holds of them), and about
+    ``chunk_terms`` term records read at a time.
     """
     with no_gc():
-        return _merge(storage, schema, indexname, segments, batch_postings)
+        return _merge(storage, schema, indexname, segments, batch_postings, chunk_terms)
 
 
 def _merge(storage: FileStorage, schema: Schema, indexname: str, segments: list[Segment],
-           batch_postings: int) -> tuple[Segment | None, list[str]]:
+           batch_postings: int, chunk_terms: int) -> tuple[Segment | None, list[str]]:
     codec = whoosh3.W3Codec()
     new = codec.new_segment(storage, indexname)
     sources: list[_Source] = []
@@ -208,7 +224,7 @@ def _merge(storage: FileStorage, schema: Schema, indexname: str, segments: list[
         private = _PrivateTempStorage(storage.folder, f".{new.segment_id()}.tmp")
         lengths = _copy_columns(private, schema, new, sources, base)
         ids = _read_new_ids(schema, sources)
-        _merge_postings(private, schema, codec, new, sources, lengths, batch_postings)
+        _merge_postings(private, schema, codec, new, sources, lengths, batch_postings, chunk_terms)
         new.set_doc_count(base)
         new.create_compound_file(private)
         fsync_file(f"{storage.folder}/{new.make_filename(new.COMPOUND_EXT)}")
@@ -294,41 +310,91 @@ def _read_new_ids(schema: Schema, sources: list[_Source]) -> list[str]:
     return ids
 
 
-def _tagged(i: int, terms: Iterator[tuple[bytes, Any]]) -> Iterator[tuple[bytes, int, Any]]:
-    """``(term, source number, term info)``: merged in term order, then source order."""
-    for tbytes, info in terms:
-        yield tbytes, i, info
-
-
 def _merge_postings(storage: FileStorage, schema: Schema, codec: whoosh3.W3Codec, new: Segment,
-                    sources: list[_Source], lengths: dict[str, array], batch_postings: int) -> None:
+                    sources: list[_Source], lengths: dict[str, array], batch_postings: int,
+                    chunk_terms: int) -> None:
     terms = TermIndexWriter(new.create_file(storage, whoosh3.W3Codec.TERMS_EXT))
     postings = PostingsWriter(new.create_file(storage, whoosh3.W3Codec.POSTS_EXT), codec._blocklimit)
+    indexes = [TermIndex(src.terms) for src in sources]
     names = sorted({n for src in sources for n in src.terms.indexed_field_names() if n in schema})
     for name in names:
         field = schema[name]
         fixed = field.format.fixed_value_size()
         flens = lengths.get(name) if field.scorable else None
         prefix = terms.start_field(name)
-        streams = [_tagged(i, src.field_terms(name)) for i, src in enumerate(sources)]
-        batch = GroupedPostings([], [], [], [])
-        keys: list[bytes] = []
-        for tbytes, group in groupby(heap_merge(*streams), key=_TERM):
-            held = len(batch.ids)
-            for _, i, info in group:
-                ids, weights, values = sources[i].postings(info, fixed)
-                batch.ids.extend(ids)
-                batch.weights.extend(weights)
-                batch.values.extend(values)
-            if len(batch.ids) > held:
-                keys.append(prefix + tbytes)
-                batch.counts.append(len(batch.ids) - held)
-            if len(batch.ids) >= batch_postings:  # write in batches: memory stays bounded
-                terms.add_many(keys, postings.write_grouped(batch, flens, fixed))
-                batch, keys = GroupedPostings([], [], [], []), []
-                for src in sources:
-                    src.release_pages()
-        if keys:
+        for batch, keys in _field_batches(name, fixed, prefix, sources, indexes, batch_postings, chunk_terms):
             terms.add_many(keys, postings.write_grouped(batch, flens, fixed))
+            for src in sources:
+                src.release_pages()
     postings.close()
     terms.close()
+
+
+def _field_batches(name: str, fixed: int | None, prefix: bytes, sources: list[_Source],
+                   indexes: list[TermIndex], batch_postings: int, chunk_terms: int
+                   ) -> Iterator[tuple[GroupedPostings, list[bytes]]]:
+    """The merged postings of field ``name``, in term order, about ``batch_postings`` at a time.
+
+    The sources' term records are read in bulk (:class:`~searcher.termindex.TermIndex`),
+    a key range at a time: ``chunk_terms`` divided by the number of sources terms of
+    the biggest source, and the same range of the others. A term with one posting whose field stores no value (an id, a
+    date) is merged from its term record alone; other postings are decoded. Terms
+    left with no posting (all their documents deleted) are dropped.
+    """
+    counts = [ix.count(name) for ix in indexes]
+    if not any(counts):
+        return
+    biggest = max(range(len(indexes)), key=counts.__getitem__)
+    bounds = indexes[biggest].sample_keys(name, max(1, chunk_terms // len(indexes)))
+    batch = GroupedPostings([], [], [], [])
+    keys: list[bytes] = []
+    b_ids, b_w, b_v, b_counts = batch
+    for start, stop in zip([b"", *bounds], [*bounds, None]):
+        parts = [(i, rec) for i, ix in enumerate(indexes)
+                 if (rec := ix.records(name, start, stop)) is not None]
+        if not parts:
+            continue
+        for _, rec in parts:
+            if (rec.value_len != EXTENT_INFO_SIZE).any() or rec.gather(FLAGS, ">u1").any():
+                # Whoosh 2.7 cannot write these (its inlining path fails), so no index has them
+                raise ValueError(f"a segment's field {name!r} has postings inside its term index")
+        allkeys = [key for _, rec in parts for key in rec.keys]
+        owner = list(chain.from_iterable(repeat(sources[i], len(rec)) for i, rec in parts))
+        dfs = np.concatenate([rec.gather(DOC_FREQ, ">u4") for _, rec in parts]).tolist()
+        minids = np.concatenate([rec.gather(MIN_ID, ">u4") for _, rec in parts]).tolist()
+        weights = np.concatenate([rec.gather(WEIGHT, ">f4") for _, rec in parts]).astype(float).tolist()
+        offsets = np.concatenate([rec.gather(POSTINGS_OFFSET, ">i8") for _, rec in parts]).tolist()
+        sizes = np.concatenate([rec.gather(POSTINGS_LENGTH, ">i4") for _, rec in parts]).tolist()
+        # one-posting lists: the pair terms of one text mostly have byte-identical ones
+        singles: dict[bytes, tuple[list[int], list[float], list[bytes]]] = {}
+        current = None
+        for k in sorted(range(len(allkeys)), key=allkeys.__getitem__):  # stable: sources in order
+            src = owner[k]
+            if dfs[k] != 1:
+                ids, ws, vs = src.renumber(*_decode_postings(src.postfile.get(offsets[k], sizes[k]), fixed))
+            elif fixed == 0:
+                ids, ws, vs = src.renumber([minids[k]], [weights[k]], [b""])
+            else:
+                blob = src.postfile.get(offsets[k], sizes[k])
+                got = singles.get(blob)
+                if got is None:
+                    got = singles[blob] = _decode_postings(blob, fixed)
+                ids, ws, vs = src.renumber(*got)
+            if not ids:
+                continue
+            key = allkeys[k]
+            if key == current:  # the same term in a later source
+                b_counts[-1] += len(ids)
+            else:
+                if len(b_ids) >= batch_postings:  # write in batches: memory stays bounded
+                    yield batch, keys
+                    batch, keys = GroupedPostings([], [], [], []), []
+                    b_ids, b_w, b_v, b_counts = batch
+                current = key
+                keys.append(prefix + key)
+                b_counts.append(len(ids))
+            b_ids += ids
+            b_w += ws
+            b_v += vs
+    if keys:
+        yield batch, keys

@@ -10,9 +10,10 @@ one, so a candidate costs one dictionary look-up.
 A segment's words are the keys of its term index (Whoosh's ``.trm``, an ordered hash
 file) that belong to the field, up to the first key starting with ``~`` (the
 ``exact`` field's pair terms, which follow the words in key order). They are read in
-bulk: the term index keeps an array of every record's position in key order, so the
-field's range is found by binary search and the records' lengths and frequencies are
-gathered with NumPy; only the key slices are made in Python. That is ~20 ms per
+bulk (:mod:`searcher.termindex`): the term index keeps an array of every record's
+position in key order, so the field's range is found by binary search and the
+records' lengths and frequencies are gathered with NumPy; only the key slices are
+made in Python. That is ~20 ms per
 5,000-article segment. Segments never change once written, so each is read once per
 process and kept (a bounded number, most recently used first); the merged ``str → df``
 dict is made once per set of segments (~0.1 s for 31k articles) and kept the same way.
@@ -26,19 +27,18 @@ Frequencies count deleted documents too, as Whoosh's ``doc_frequency`` does.
 
 from __future__ import annotations
 
-import struct
 import threading
 from bisect import bisect_left
 from collections import OrderedDict
 from collections.abc import Callable, Iterable
 from typing import TypeVar
 
-import numpy as np
 from whoosh.automata import fsa, lev
 from whoosh.codec.whoosh3 import W3TermsReader
 from whoosh.reading import IndexReader
 
 from searcher.ranking.view import segment_identity
+from searcher.termindex import DOC_FREQ, read_field
 
 __all__ = ["Vocabulary"]
 
@@ -47,10 +47,6 @@ CACHED_SEGMENTS = 64
 #: Keys from this byte on are not words (the ``exact`` field's ``~stem stem`` pairs).
 _NOT_WORDS = b"~"
 
-_FIELD_NUMBER = struct.Struct("!H")
-_RECORD_HEAD = 8  # two big-endian int32: key length, value length
-_DF_OFFSET = 5  # in a W3 term info: a flag byte, the total weight (float32), then df (uint32)
-_POSITION_TYPES = {"B": ">u1", "H": ">u2", "i": ">i4", "I": ">u4", "q": ">i8"}
 
 #: Merged word lists kept (one per set of segments: a reader generation).
 CACHED_GENERATIONS = 4
@@ -169,37 +165,7 @@ def _segment_words(leaf: IndexReader, fieldname: str
 
 
 def _read_words(terms: W3TermsReader, fieldname: str) -> dict[bytes, int]:
-    number = terms._fieldmap.get(fieldname)
-    if number is None:
+    records = read_field(terms, fieldname, stop=_NOT_WORDS)
+    if records is None:
         return {}
-    tindex = terms._tindex
-    dbfile = tindex.dbfile
-    if not tindex.indexlen:
-        return {}
-    dtype = np.dtype(_POSITION_TYPES[tindex.extras["indextype"]])
-    positions = np.frombuffer(dbfile.get(tindex.indexbase, tindex.indexlen * dtype.itemsize),
-                              dtype=dtype).astype(np.int64)
-    prefix = _FIELD_NUMBER.pack(number)
-    first = tindex.closest_key_pos(prefix)
-    last = tindex.closest_key_pos(prefix + _NOT_WORDS)
-    if first is None:
-        return {}
-    end = tindex.endofdata if last is None else last
-    lo, hi = np.searchsorted(positions, [first, end])
-    if hi <= lo:
-        return {}
-    records = positions[lo:hi] - first
-    buf = dbfile.get(first, end - first)
-    raw = np.frombuffer(buf, dtype=np.uint8)
-    key_lengths = _gather_int32(raw, records)
-    key_starts = records + _RECORD_HEAD + len(prefix)
-    key_ends = records + _RECORD_HEAD + key_lengths
-    dfs = _gather_int32(raw, key_ends + _DF_OFFSET)
-    keys = [buf[a:b] for a, b in zip(key_starts.tolist(), key_ends.tolist())]
-    return dict(zip(keys, dfs.tolist()))
-
-
-def _gather_int32(raw: np.ndarray, offsets: np.ndarray) -> np.ndarray:
-    """Big-endian 32-bit integers of ``raw`` starting at each of ``offsets``."""
-    picked = raw[offsets[:, None] + np.arange(4)]
-    return picked.view(">u4").ravel().astype(np.int64)
+    return dict(zip(records.keys, records.gather(DOC_FREQ, ">u4").tolist()))

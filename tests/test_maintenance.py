@@ -58,16 +58,19 @@ def test_merged_segments_equal_one_segment_built_at_once(tmp_path: Path):
     assert len(list(parts.glob("*.seg"))) == 1
 
 
-@pytest.mark.parametrize("batch_postings", [1, 7, 1000])
-def test_merge_written_in_batches_equals_one_segment_built_at_once(tmp_path: Path, batch_postings: int):
+@pytest.mark.parametrize(("batch_postings", "chunk_terms"), [(1, 200_000), (7, 1), (1000, 12), (1000, 200_000)])
+def test_merge_written_in_batches_equals_one_segment_built_at_once(tmp_path: Path, batch_postings: int,
+                                                                   chunk_terms: int):
     # a merge holds at most `batch_postings` postings before writing them (a field's
-    # terms are cut anywhere: between two terms, or between two sources of one term)
+    # terms are cut anywhere: between two terms, or between two sources of one term),
+    # and reads about `chunk_terms` term records of the sources at a time
     from searcher.merging import merge_segments
 
     records = sample_records(30, words=60) + generated_records(15)
     docs, whole, parts, ix, segments = _whole_and_parts(tmp_path, records,
                                                         ((0, 10), (10, 11), (11, 45)))
-    merged, ids = merge_segments(ix.storage, ix.schema, INDEX_NAME, segments, batch_postings=batch_postings)
+    merged, ids = merge_segments(ix.storage, ix.schema, INDEX_NAME, segments, batch_postings=batch_postings,
+                                 chunk_terms=chunk_terms)
     assert merged is not None and ids == [d["id"] for d in docs]
     write_toc(parts, INDEX_NAME, ix.schema, [merged], 2)
     for seg in segments:
@@ -75,6 +78,24 @@ def test_merge_written_in_batches_equals_one_segment_built_at_once(tmp_path: Pat
             name.unlink()
     assert dump_index(parts) == dump_index(whole)
     assert _hits(SearchIndex(parts)) == _hits(SearchIndex(whole))
+
+
+def test_a_segment_written_by_stock_whoosh_merges_like_ours(tmp_path: Path):
+    # the merge reads term records in bulk, as Whoosh's writer lays them out too
+    records = sample_records(20, words=50) + generated_records(10)
+    docs, whole, parts, ix, _ = _whole_and_parts(tmp_path, records, ())
+    writer = ix.writer()  # first: its commit removes files its TOC does not name
+    for doc in docs[12:20]:
+        writer.add_document(**doc)
+    writer.commit(merge=False)
+    stock = ix._segments()
+    assert len(stock) == 1
+    segments = [build_segment(ix.storage, ix.schema, INDEX_NAME, docs[a:b]) for a, b in ((0, 12), (20, 30))]
+    write_toc(parts, INDEX_NAME, ix.schema, [segments[0], stock[0], segments[1]], ix.latest_generation() + 1)
+    index = SearchIndex(parts)
+    assert index.optimize() == (3, 1)
+    assert dump_index(parts) == dump_index(whole)
+    assert _hits(index) == _hits(SearchIndex(whole))
 
 
 def test_optimize_drops_deleted_documents_and_keeps_results(tmp_path: Path):
