@@ -33,8 +33,9 @@ from __future__ import annotations
 
 import os
 import re
+from itertools import accumulate
 import shutil
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +48,16 @@ from whoosh.reading import SegmentReader
 from searcher.index import fsync_dir
 from searcher.locking import WriteLock, acquire_write_lock
 
-__all__ = ["IndexWriter", "write_toc"]
+__all__ = ["IndexWriter", "MergeRunner", "merge_groups", "write_toc"]
 
 #: merge segments when a commit leaves more than this many.
 MAX_SEGMENTS = 10
+#: a merge of more documents than this is split into parts of about this many (one new
+#: segment each), which an indexing run merges side by side in worker processes
+MERGE_PART_DOCS = 100_000
+
+#: merges the groups of segments given; returns each group's new segment and its ids
+MergeRunner = Callable[[list[list[Segment]]], list[tuple[Segment | None, list[str]]]]
 
 
 class _SyncedStorage(FileStorage):
@@ -62,6 +69,32 @@ class _SyncedStorage(FileStorage):
             os.fsync(f.file.fileno())
 
         return super().create_file(name, excl=excl, mode=mode, onclose=sync, **kwargs)
+
+
+def merge_groups(segments: list[Segment], chosen: list[Segment], limit: int = MAX_SEGMENTS,
+                 part_docs: int | None = None) -> list[list[Segment]]:
+    """``chosen`` (segments of ``segments`` to merge) cut into consecutive groups, one merge each.
+
+    As many groups as :data:`MERGE_PART_DOCS` documents fill, with about equal
+    documents each; never so many that more than ``limit`` segments would remain,
+    and never a group of one segment.
+    """
+    part_docs = part_docs or MERGE_PART_DOCS
+    docs = [s.doc_count() for s in chosen]
+    total = sum(docs)
+    room = limit - (len(segments) - len(chosen))
+    parts = max(1, min(-(-total // part_docs), room, len(chosen) // 2))
+    before = list(accumulate(docs, initial=0))  # documents before each cut
+    groups = []
+    start = 0
+    for k in range(1, parts):
+        end = start + 2  # the first cut past k/parts of the documents, leaving 2 segments a group
+        while end < len(chosen) - 2 * (parts - k) and before[end] < total * k / parts:
+            end += 1
+        groups.append(chosen[start:end])
+        start = end
+    groups.append(chosen[start:])
+    return groups
 
 
 def write_toc(folder: Path, indexname: str, schema: Any, segments: list[Segment],
@@ -166,12 +199,14 @@ class IndexWriter:
         return found
 
     def commit(self, new_segments: Sequence[Segment] = (), *, merge: bool = True,
-               new_ids: Sequence[Sequence[str]] = ()) -> None:
+               new_ids: Sequence[Sequence[str]] = (), runner: MergeRunner | None = None) -> None:
         """Make the deletions so far and ``new_segments`` the index's new state, durably.
 
         ``new_ids`` are the ids of each new segment's documents (by document number),
         so that later deletions in this run can find them. With ``merge``, small
-        segments are merged when there are more than :data:`MAX_SEGMENTS`.
+        segments are merged when there are more than :data:`MAX_SEGMENTS`, in groups
+        (:func:`merge_groups`) that ``runner`` merges (by default one after the other,
+        in this process).
         """
         old = list(self.segments)
         segments = [s for s in old if s.doc_count() > 0 or s in new_segments]
@@ -186,7 +221,8 @@ class IndexWriter:
         with write_errors(self.folder):
             if merge and len(segments) > MAX_SEGMENTS:
                 from searcher.merging import plan_merge
-                segments = self._merge(segments, plan_merge(segments, MAX_SEGMENTS))
+                chosen = plan_merge(segments, MAX_SEGMENTS)
+                segments = self._merge(segments, merge_groups(segments, chosen), runner)
             self._write(segments, old)
 
     def optimize(self) -> None:
@@ -195,22 +231,30 @@ class IndexWriter:
 
         if len(self.segments) > 1 or any(s.has_deletions() for s in self.segments):
             with write_errors(self.folder):
-                self._write(self._merge(list(self.segments), list(self.segments)),
+                self._write(self._merge(list(self.segments), [list(self.segments)]),
                             list(self.segments))
 
-    def _merge(self, segments: list[Segment], chosen: list[Segment]) -> list[Segment]:
+    def _merge(self, segments: list[Segment], groups: list[list[Segment]],
+               runner: MergeRunner | None = None) -> list[Segment]:
+        """``segments`` with each group of ``groups`` merged into one (written, not committed)."""
+        groups = [g for g in groups if len(g) >= 2 or any(s.has_deletions() for s in g)]
+        if not groups:
+            return segments
+        results = (runner or self._merge_here)(groups)
+        merged_away = {id(s) for g in groups for s in g}
+        keep = [s for s in segments if id(s) not in merged_away]
+        for merged, ids in results:
+            if merged is not None:
+                keep.append(merged)
+            if self._locations is not None:
+                for docnum, doc_id in enumerate(ids):
+                    self._locations[doc_id] = (merged, docnum)  # type: ignore[assignment]
+        return keep
+
+    def _merge_here(self, groups: list[list[Segment]]) -> list[tuple[Segment | None, list[str]]]:
         from searcher.merging import merge_segments
 
-        if len(chosen) < 2 and not any(s.has_deletions() for s in chosen):
-            return segments
-        merged, ids = merge_segments(self.storage, self.schema, self.indexname, chosen)
-        keep = [s for s in segments if s not in chosen]
-        if merged is not None:
-            keep.append(merged)
-        if self._locations is not None:
-            for docnum, doc_id in enumerate(ids):
-                self._locations[doc_id] = (merged, docnum)  # type: ignore[assignment]
-        return keep
+        return [merge_segments(self.storage, self.schema, self.indexname, g) for g in groups]
 
     def _write(self, segments: list[Segment], old: list[Segment]) -> None:
         """Commit ``segments`` as the next generation; ``old`` are the current ones."""

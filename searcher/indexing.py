@@ -44,6 +44,7 @@ from typing import TYPE_CHECKING
 from whoosh.index import FileIndex
 
 from searcher.article import Article
+from searcher.commits import MAX_SEGMENTS, MergeRunner
 from searcher.errors import IndexWriteError
 from searcher.index import atomic_write_text
 from searcher.readers import Skip, discover, read_file, read_stream
@@ -328,10 +329,26 @@ class Indexer:
         pending = self._pending.pop(built.seq)  # type: ignore[attr-defined]
         self.writer.delete_ids(pending.replaced)
         segment = built.segment  # type: ignore[attr-defined]
-        self.writer.commit([segment] if segment is not None else [],
+        # no merging until the run's end: a long run would merge its own new segments
+        # again and again while the workers wait (see _finish)
+        self.writer.commit([segment] if segment is not None else [], merge=False,
                            new_ids=[built.ids] if segment is not None else [])  # type: ignore[attr-defined]
         self.report.commits += 1
         self._record_files(pending.files)
+
+    def _merge_runner(self) -> MergeRunner | None:
+        """How the end of the run merges: in new worker processes with ``jobs > 1``."""
+        if self.jobs < 2:
+            return None
+        from searcher.parallel import merge_in_workers
+
+        def run(groups: list[list[object]]) -> list[tuple[object, list[str]]]:
+            if len(groups) == 1:
+                return self.writer._merge_here(groups)  # type: ignore[arg-type]
+            return merge_in_workers(str(self.index_dir), self.ix.indexname, self.writer.schema,
+                                    self.jobs, groups)
+
+        return run  # type: ignore[return-value]
 
     def _record_files(self, files: list[tuple[Path, os.stat_result, str]]) -> None:
         if not files:
@@ -362,7 +379,12 @@ class Indexer:
         self.report.removed += len(removed)
         if removed or leftover.replaced:
             self.writer.delete_ids(leftover.replaced)
-            self.writer.commit()
+            self.writer.commit(merge=False)
+            self.report.commits += 1
+        if len(self.writer.segments) > MAX_SEGMENTS:
+            # the run's merging, all at once: each new document is rewritten once, and the
+            # groups (MERGE_PART_DOCS documents each) are merged side by side by the workers
+            self.writer.commit(runner=self._merge_runner())
             self.report.commits += 1
         self._record_files(leftover.files)
         self._recount_files(pruned_from)

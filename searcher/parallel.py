@@ -36,7 +36,7 @@ from whoosh.filedb.filestore import FileStorage
 from searcher.article import Article
 from searcher.locking import process_state
 
-__all__ = ["Unit", "UnitPool", "build_unit", "default_jobs"]
+__all__ = ["Unit", "UnitPool", "build_unit", "default_jobs", "merge_in_workers"]
 
 
 def default_jobs() -> int:
@@ -76,6 +76,47 @@ def build_unit(folder: str, indexname: str, schema: Schema | bytes, unit: Unit) 
     segment = build_segment(storage, schema, indexname,
                             map(document_fields, unit.articles, unit.hashes))
     return Built(unit.seq, segment, [a.id for a in unit.articles])
+
+
+def merge_group(folder: str, indexname: str, schema: bytes, segments: list[Any]) -> tuple[Any, list[str]]:
+    """Merge one group of segments (in a worker); see :func:`searcher.merging.merge_segments`."""
+    from searcher.merging import merge_segments
+
+    return merge_segments(FileStorage(folder), _schema(schema), indexname, segments)
+
+
+def merge_in_workers(folder: str, indexname: str, schema: Schema, jobs: int,
+                     groups: list[list[Any]]) -> list[tuple[Any, list[str]]]:
+    """Merge each group of segments, up to ``jobs`` at a time in new worker processes.
+
+    The workers are new (not the ones that built segments, whose analysis caches
+    would add to each merge's memory) and die with this process.
+    """
+    schema_bytes = pickle.dumps(schema)
+    executor = ProcessPoolExecutor(max_workers=min(jobs, len(groups)), mp_context=_context(),
+                                   initializer=_worker_init, initargs=(os.getpid(),))
+    futures = [executor.submit(merge_group, folder, indexname, schema_bytes, g) for g in groups]
+    try:
+        return [f.result() for f in futures]
+    except BaseException:
+        _kill(executor, futures)  # a failed or interrupted merge: stop the others now
+        raise
+    finally:
+        try:
+            executor.shutdown(wait=True, cancel_futures=True)
+        except Exception:  # noqa: BLE001 - a pool broken by the kill above
+            pass
+
+
+def _kill(executor: ProcessPoolExecutor, futures: list[Future[Any]]) -> None:
+    """Cancel ``futures`` and kill the executor's workers (what they were writing is dropped)."""
+    for fut in futures:
+        fut.cancel()
+    for proc in list(getattr(executor, "_processes", {}).values()):
+        try:
+            proc.kill()
+        except (OSError, AttributeError):
+            pass
 
 
 def warm_worker(schema: bytes) -> None:
@@ -191,13 +232,7 @@ class UnitPool:
         if cancel:
             # a run that failed or was interrupted: stop the workers now, not after their
             # units (the caller removes the files of segments that were never committed)
-            for fut in [*self.pending, *self.warming]:
-                fut.cancel()
-            for proc in list(getattr(self.executor, "_processes", {}).values()):
-                try:
-                    proc.kill()
-                except (OSError, AttributeError):
-                    pass
+            _kill(self.executor, [*self.pending, *self.warming])
             self.pending.clear()
         try:
             self.executor.shutdown(wait=True, cancel_futures=cancel)

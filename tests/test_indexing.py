@@ -470,6 +470,52 @@ def test_api_add_uses_the_same_writer(tmp_path: Path):
         assert s.document(id="z1")["title"] == "Banjir Surut"
 
 
+def test_a_run_merges_once_at_its_end_in_parallel_groups(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    # 15 batches: no merge while the run goes on (a commit each), then one merge of all
+    # 15 in groups of about MERGE_PART_DOCS documents, which --jobs 2 merges side by side
+    # in worker processes and --jobs 1 one after the other: the same segments either way
+    from searcher import commits
+
+    monkeypatch.setattr(commits, "MERGE_PART_DOCS", 5)
+    data = write_jsonl(tmp_path / "in.jsonl", sample_records(30, words=40))
+    dumps = []
+    for jobs in (1, 2):
+        index = SearchIndex.create_or_open(tmp_path / f"ix{jobs}")
+        report = index.index_paths([data], batch_size=2, jobs=jobs)
+        assert report.added == 30 and report.commits == 15 + 1
+        segments = index._ix._segments()
+        assert sorted(s.doc_count() for s in segments) == [4, 4, 4, 6, 6, 6]
+        assert len(list((tmp_path / f"ix{jobs}").glob("*.seg"))) == 6  # the merged ones are gone
+        dumps.append(dump_index(tmp_path / f"ix{jobs}"))
+        assert run_cli(tmp_path / f"ix{jobs}", "check").returncode == 0
+    assert dumps[0] == dumps[1]
+
+
+def test_merge_groups_are_balanced_and_bounded():
+    from searcher.commits import merge_groups
+
+    class Seg:
+        def __init__(self, docs: int) -> None:
+            self.docs = docs
+
+        def doc_count(self) -> int:
+            return self.docs
+
+    def sizes(segments: list[Seg], chosen: list[Seg], **kw: int) -> list[list[int]]:
+        return [[s.docs for s in g] for g in merge_groups(segments, chosen, **kw)]  # type: ignore[arg-type]
+
+    units = [Seg(5000) for _ in range(63)]
+    assert [sum(g) for g in sizes(units, units)] == [80_000, 80_000, 80_000, 75_000]
+    assert sizes(units[:11], units[:11]) == [[5000] * 11]  # 55,000: one merge
+    # never more groups than leave the index at the limit, nor a group of one segment
+    big = [Seg(60_000) for _ in range(11)]
+    assert sizes(big, big) == [[60_000] * 3] + [[60_000] * 2] * 4
+    assert sizes(big, big[:3]) == [[60_000] * 3]
+    mixed = [Seg(5000)] * 3 + [Seg(90_000)] + [Seg(5000)] * 3
+    assert sizes(mixed, mixed) == [[5000, 5000, 5000, 90_000], [5000, 5000, 5000]]
+    assert sizes(units[:20], units[:20], part_docs=10_000, limit=10) == [[5000] * 2] * 10
+
+
 @pytest.mark.parametrize("batch", [1, 4])
 def test_tiny_batches_give_one_segment_each_until_merged(tmp_path: Path, batch: int):
     from searcher.commits import MAX_SEGMENTS
