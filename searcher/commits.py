@@ -33,9 +33,9 @@ from __future__ import annotations
 
 import os
 import re
-from itertools import accumulate
 import shutil
 from collections.abc import Callable, Iterable, Sequence
+from itertools import accumulate
 from pathlib import Path
 from typing import Any
 
