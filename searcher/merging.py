@@ -337,9 +337,10 @@ def _field_batches(name: str, fixed: int | None, prefix: bytes, sources: list[_S
 
     The sources' term records are read in bulk (:class:`~searcher.termindex.TermIndex`),
     a key range at a time: ``chunk_terms`` divided by the number of sources terms of
-    the biggest source, and the same range of the others. A term with one posting whose field stores no value (an id, a
-    date) is merged from its term record alone; other postings are decoded. Terms
-    left with no posting (all their documents deleted) are dropped.
+    the biggest source, and the same range of the others. A term with one posting
+    whose field stores no value (an id, a date) is merged from its term record alone;
+    other postings are decoded. Terms left with no posting (all their documents
+    deleted) are dropped.
     """
     counts = [ix.count(name) for ix in indexes]
     if not any(counts):

@@ -50,8 +50,7 @@ class FieldRecords:
 
     def gather(self, offset: int, dtype: str) -> np.ndarray:
         """The big-endian number of type ``dtype`` at ``offset`` in every value."""
-        width = np.dtype(dtype).itemsize
-        return self.raw[(self.value_at + offset)[:, None] + np.arange(width)].view(dtype).ravel()
+        return _gather(self.raw, self.value_at + offset, dtype)
 
 
 class TermIndex:
@@ -89,20 +88,28 @@ class TermIndex:
             return int(self.tindex.endofdata)
         return self._position(_FIELD_NUMBER.pack(number + 1))
 
+    def _span(self, first: int, end: int) -> tuple[int, int]:
+        """The numbers (in key order) of the records between file positions ``first`` and ``end``."""
+        lo, hi = np.searchsorted(self.positions, [first, end])
+        return int(lo), int(hi)
+
+    def _field_span(self, prefix: bytes) -> tuple[int, int]:
+        return self._span(self._position(prefix), self._field_end(prefix))
+
     def count(self, fieldname: str) -> int:
         """How many terms the field has."""
         prefix = self._prefix(fieldname)
         if prefix is None:
             return 0
-        lo, hi = np.searchsorted(self.positions, [self._position(prefix), self._field_end(prefix)])
-        return int(hi - lo)
+        lo, hi = self._field_span(prefix)
+        return hi - lo
 
     def sample_keys(self, fieldname: str, every: int) -> list[bytes]:
         """Every ``every``-th term of the field after the first (bounds for reading it in parts)."""
         prefix = self._prefix(fieldname)
         if prefix is None:
             return []
-        lo, hi = np.searchsorted(self.positions, [self._position(prefix), self._field_end(prefix)])
+        lo, hi = self._field_span(prefix)
         key_at = self.tindex.key_at
         return [key_at(int(pos))[len(prefix):] for pos in self.positions[lo + every:hi:every]]
 
@@ -116,14 +123,14 @@ class TermIndex:
             return None
         first = self._position(prefix + start)
         end = self._field_end(prefix) if stop is None else self._position(prefix + stop)
-        lo, hi = np.searchsorted(self.positions, [first, end])
+        lo, hi = self._span(first, end)
         if hi <= lo:
             return None
         records = self.positions[lo:hi] - first
         buf = self.tindex.dbfile.get(first, end - first)
         raw = np.frombuffer(buf, dtype=np.uint8)
-        key_lengths = _gather(raw, records, ">i4")
-        value_lengths = _gather(raw, records + 4, ">i4")
+        key_lengths = _gather(raw, records, ">i4").astype(np.int64)
+        value_lengths = _gather(raw, records + 4, ">i4").astype(np.int64)
         key_starts = records + _RECORD_HEAD + len(prefix)
         key_ends = records + _RECORD_HEAD + key_lengths
         keys = [buf[a:b] for a, b in zip(key_starts.tolist(), key_ends.tolist())]
@@ -136,5 +143,6 @@ def read_field(terms: W3TermsReader, fieldname: str, stop: bytes | None = None) 
 
 
 def _gather(raw: np.ndarray, offsets: np.ndarray, dtype: str) -> np.ndarray:
+    """The big-endian number of type ``dtype`` starting at each of ``offsets`` in ``raw``."""
     width = np.dtype(dtype).itemsize
-    return raw[offsets[:, None] + np.arange(width)].view(dtype).ravel().astype(np.int64)
+    return raw[offsets[:, None] + np.arange(width)].view(dtype).ravel()

@@ -13,10 +13,10 @@ file) that belong to the field, up to the first key starting with ``~`` (the
 bulk (:mod:`searcher.termindex`): the term index keeps an array of every record's
 position in key order, so the field's range is found by binary search and the
 records' lengths and frequencies are gathered with NumPy; only the key slices are
-made in Python. That is ~20 ms per
-5,000-article segment. Segments never change once written, so each is read once per
-process and kept (a bounded number, most recently used first); the merged ``str → df``
-dict is made once per set of segments (~0.1 s for 31k articles) and kept the same way.
+made in Python. That is ~20 ms per 5,000-article segment. Segments never change once
+written, so each is read once per process and kept (a bounded number, most recently
+used first); the merged ``str → df`` dict is made once per set of segments (~0.1 s
+for 31k articles) and kept the same way.
 
 Words within two edits of a misspelling (:meth:`Vocabulary.words_within`) are found
 by walking Whoosh's Levenshtein automaton over the sorted merged words (sorted on
