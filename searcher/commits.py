@@ -56,8 +56,8 @@ MAX_SEGMENTS = 10
 #: segment each), which an indexing run merges side by side in worker processes
 MERGE_PART_DOCS = 100_000
 
-#: merges the groups of segments given; returns each group's new segment and its ids
-MergeRunner = Callable[[list[list[Segment]]], list[tuple[Segment | None, list[str]]]]
+#: merges the groups of segments given; returns each group's new segment (None: no documents left)
+MergeRunner = Callable[[list[list[Segment]]], list[Segment | None]]
 
 
 class _SyncedStorage(FileStorage):
@@ -117,7 +117,11 @@ class IndexWriter:
         self.schema = toc.schema
         self.generation: int = toc.generation
         self.segments: list[Segment] = list(toc.segments)
+        #: id → (segment, document number) of live documents, read when first needed
         self._locations: dict[str, tuple[Segment, int]] | None = None
+        #: segments committed since, whose ids are read into ``_locations`` when next needed
+        #: (an indexing run of a million new articles never needs them)
+        self._unread: list[Segment] = []
         self.duplicates: dict[str, list[tuple[Segment, int]]] = {}
         self.closed = False
 
@@ -151,10 +155,15 @@ class IndexWriter:
 
         Also learns where each document lives, for :meth:`delete_ids`.
         """
-        where: dict[str, tuple[Segment, int]] = {}
+        self._locations, self._unread, self.duplicates = {}, [], {}
+        return self._read_segments(self.segments, names)
+
+    def _read_segments(self, segments: list[Segment], names: tuple[str, ...] = ()) -> dict[str, tuple]:  # type: ignore[type-arg]
+        """Add the live documents of ``segments`` to the locations; returns their column values."""
+        where = self._locations
+        assert where is not None
         values: dict[str, tuple] = {}  # type: ignore[type-arg]
-        self.duplicates = {}
-        for seg in self.segments:
+        for seg in segments:
             if seg.doc_count() == 0:
                 continue
             reader = SegmentReader(self.storage, self.schema, seg)
@@ -172,13 +181,15 @@ class IndexWriter:
                     values[doc_id] = tuple(c[docnum] for c in cols)
             finally:
                 reader.close()
-        self._locations = where
         return values
 
     def locations(self) -> dict[str, tuple[Segment, int]]:
         """``id → (segment, document number)`` of every live document."""
         if self._locations is None:
             self.load_columns()
+        elif self._unread:
+            unread, self._unread = self._unread, []
+            self._read_segments([s for s in unread if s in self.segments])
         assert self._locations is not None
         return self._locations
 
@@ -188,6 +199,9 @@ class IndexWriter:
     # -- changing it --------------------------------------------------------------------
     def delete_ids(self, ids: Iterable[str]) -> list[str]:
         """Mark the documents with these ids deleted (at the next commit); returns those found."""
+        ids = list(ids)
+        if not ids:
+            return []  # nothing to look up: the ids of new segments can stay unread
         where = self.locations()
         found = []
         for doc_id in ids:
@@ -199,23 +213,16 @@ class IndexWriter:
         return found
 
     def commit(self, new_segments: Sequence[Segment] = (), *, merge: bool = True,
-               new_ids: Sequence[Sequence[str]] = (), runner: MergeRunner | None = None) -> None:
+               runner: MergeRunner | None = None) -> None:
         """Make the deletions so far and ``new_segments`` the index's new state, durably.
 
-        ``new_ids`` are the ids of each new segment's documents (by document number),
-        so that later deletions in this run can find them. With ``merge``, small
-        segments are merged when there are more than :data:`MAX_SEGMENTS`, in groups
-        (:func:`merge_groups`) that ``runner`` merges (by default one after the other,
-        in this process).
+        With ``merge``, small segments are merged when there are more than
+        :data:`MAX_SEGMENTS`, in groups (:func:`merge_groups`) that ``runner`` merges
+        (by default one after the other, in this process).
         """
         old = list(self.segments)
         segments = [s for s in old if s.doc_count() > 0 or s in new_segments]
         segments += [s for s in new_segments if s.doc_count_all() > 0]
-        if self._locations is not None:
-            for seg, ids in zip(new_segments, new_ids):
-                for docnum, doc_id in enumerate(ids):
-                    if not seg.is_deleted(docnum):
-                        self._locations[doc_id] = (seg, docnum)
         from searcher.indexing import write_errors
 
         with write_errors(self.folder):
@@ -224,6 +231,8 @@ class IndexWriter:
                 chosen = plan_merge(segments, MAX_SEGMENTS)
                 segments = self._merge(segments, merge_groups(segments, chosen), runner)
             self._write(segments, old)
+        if self._locations is not None:
+            self._unread += [s for s in new_segments if s in segments]
 
     def optimize(self) -> None:
         """Merge all segments into one, dropping deleted documents."""
@@ -240,21 +249,17 @@ class IndexWriter:
         groups = [g for g in groups if len(g) >= 2 or any(s.has_deletions() for s in g)]
         if not groups:
             return segments
-        results = (runner or self._merge_here)(groups)
+        merged = (runner or self._merge_here)(groups)
         merged_away = {id(s) for g in groups for s in g}
         keep = [s for s in segments if id(s) not in merged_away]
-        for merged, ids in results:
-            if merged is not None:
-                keep.append(merged)
-            if self._locations is not None:
-                for docnum, doc_id in enumerate(ids):
-                    self._locations[doc_id] = (merged, docnum)  # type: ignore[assignment]
+        keep += [s for s in merged if s is not None]
+        self._locations, self._unread = None, []  # documents moved: read again when needed
         return keep
 
-    def _merge_here(self, groups: list[list[Segment]]) -> list[tuple[Segment | None, list[str]]]:
+    def _merge_here(self, groups: list[list[Segment]]) -> list[Segment | None]:
         from searcher.merging import merge_segments
 
-        return [merge_segments(self.storage, self.schema, self.indexname, g) for g in groups]
+        return [merge_segments(self.storage, self.schema, self.indexname, g)[0] for g in groups]
 
     def _write(self, segments: list[Segment], old: list[Segment]) -> None:
         """Commit ``segments`` as the next generation; ``old`` are the current ones."""

@@ -35,6 +35,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
@@ -211,11 +212,15 @@ class Indexer:
         self.report = IndexReport()
         self.writer = IndexWriter.open(ix, self.index_dir, timeout=writer_timeout)
         try:
-            #: id → (content hash, path) of every live document, kept current during the run
+            #: id → (content hash, path) of the documents the index held when the run began
+            #: (as replaced by this run); the run's new articles are only counted, in ``seen``
+            #: and ``path_counts``, so that a run of a million new articles stays small
             self.known: dict[str, tuple[bytes, str]] = self.writer.load_columns(("hash", "path"))
         except BaseException:
             self.writer.close()
             raise
+        #: path → how many live documents came from it (``files.json`` records it)
+        self.path_counts: Counter[str] = Counter(path for _, path in self.known.values())
         self.files = FileCache(self.index_dir)
         self.seen: set[str] = set()
         self._ids_by_path: dict[str, list[str]] | None = None
@@ -272,7 +277,9 @@ class Indexer:
             else:
                 report.updated += 1
                 self._pending[self._seq].replaced.append(article.id)
-            self.known[article.id] = new
+                self.known[article.id] = new
+                self.path_counts[old[1]] -= 1
+            self.path_counts[new[1]] += 1
             self._batch.append(article)
             self._hashes.append(digest)
             if len(self._batch) >= self.batch_size:
@@ -313,7 +320,7 @@ class Indexer:
         if self._pool is None:
             self._commit(build_unit(str(self.index_dir), self.ix.indexname, self.writer.schema, unit))
             return
-        for built in self._pool.submit(unit):
+        for built in self._pool.submit_unit(unit):
             self._commit(built)
 
     def _start_pool(self) -> None:
@@ -331,8 +338,7 @@ class Indexer:
         segment = built.segment  # type: ignore[attr-defined]
         # no merging until the run's end: a long run would merge its own new segments
         # again and again while the workers wait (see _finish)
-        self.writer.commit([segment] if segment is not None else [], merge=False,
-                           new_ids=[built.ids] if segment is not None else [])  # type: ignore[attr-defined]
+        self.writer.commit([segment] if segment is not None else [], merge=False)
         self.report.commits += 1
         self._record_files(pending.files)
 
@@ -342,7 +348,7 @@ class Indexer:
             return None
         from searcher.parallel import merge_in_workers
 
-        def run(groups: list[list[object]]) -> list[tuple[object, list[str]]]:
+        def run(groups: list[list[object]]) -> list[object]:
             if len(groups) == 1:
                 return self.writer._merge_here(groups)  # type: ignore[arg-type]
             return merge_in_workers(str(self.index_dir), self.ix.indexname, self.writer.schema,
@@ -353,11 +359,8 @@ class Indexer:
     def _record_files(self, files: list[tuple[Path, os.stat_result, str]]) -> None:
         if not files:
             return
-        counts: dict[str, int] = {}
-        for _, stored_path in self.known.values():
-            counts[stored_path] = counts.get(stored_path, 0) + 1
         for path, stat, digest in files:
-            self.files.record(path, counts.get(str(path), 0), stat, digest)
+            self.files.record(path, self.path_counts[str(path)], stat, digest)
         self.files.save()
 
     def finish(self, doomed: Iterable[str] = ()) -> IndexReport:
@@ -375,7 +378,8 @@ class Indexer:
             self._pool = None
         leftover = self._pending.pop(self._seq, _Pending())
         removed = self.writer.delete_ids(doomed)
-        pruned_from = {self.known.pop(doc_id)[1] for doc_id in removed if doc_id in self.known}
+        pruned = [self.known.pop(doc_id)[1] for doc_id in removed if doc_id in self.known]
+        self.path_counts.subtract(pruned)
         self.report.removed += len(removed)
         if removed or leftover.replaced:
             self.writer.delete_ids(leftover.replaced)
@@ -387,7 +391,7 @@ class Indexer:
             self.writer.commit(runner=self._merge_runner())
             self.report.commits += 1
         self._record_files(leftover.files)
-        self._recount_files(pruned_from)
+        self._recount_files(set(pruned))
         return self.report
 
     def _recount_files(self, paths: set[str]) -> None:
@@ -399,11 +403,8 @@ class Indexer:
         stale = [p for p in paths if p in self.files.entries]
         if not stale:
             return
-        counts: dict[str, int] = {}
-        for _, stored_path in self.known.values():
-            counts[stored_path] = counts.get(stored_path, 0) + 1
         for path in stale:
-            self.files.entries[path]["documents"] = counts.get(path, 0)
+            self.files.entries[path]["documents"] = self.path_counts[path]
         self.files.save()
 
     # -- sources ------------------------------------------------------------------------

@@ -491,6 +491,62 @@ def test_a_run_merges_once_at_its_end_in_parallel_groups(tmp_path: Path, monkeyp
     assert dumps[0] == dumps[1]
 
 
+def test_a_writer_deletes_documents_of_segments_it_committed_and_merged(tmp_path: Path):
+    # the writer reads the ids of the segments it commits only when a deletion needs them,
+    # and reads every location again after a merge moved the documents
+    from searcher.commits import IndexWriter
+    from searcher.index import open_whoosh
+
+    folder = tmp_path / "ix"
+    index = SearchIndex.create_or_open(folder)
+    index.index_paths([write_jsonl(tmp_path / "old.jsonl", generated_records(4))], jobs=1)
+    ix = open_whoosh(folder)
+    new = [a for a in read_file(write_jsonl(tmp_path / "new.jsonl", generated_records(4, prefix="new")))
+           if isinstance(a, Article)]
+    with IndexWriter.open(ix, folder) as writer:
+        assert set(writer.load_columns(("hash",))) == {f"gen-{i:05d}" for i in range(4)}
+        writer.commit([build_segment(ix.storage, writer.schema, ix.indexname, map(document_fields, new[:2]))],
+                      merge=False)
+        writer.commit([build_segment(ix.storage, writer.schema, ix.indexname, map(document_fields, new[2:]))],
+                      merge=False)
+        assert writer.delete_ids(["new-00001", "gen-00002", "nope"]) == ["new-00001", "gen-00002"]
+        writer.commit(merge=False)
+        writer.optimize()
+        assert len(writer.segments) == 1
+        assert writer.delete_ids(["new-00003", "gen-00000", "new-00001"]) == ["new-00003", "gen-00000"]
+        writer.commit(merge=False)
+    assert live_ids(folder) == {"gen-00001", "gen-00003", "new-00000", "new-00002"}
+
+
+def test_an_indexing_run_keeps_no_record_per_new_article(tmp_path: Path):
+    # a run remembers the documents the index held before it (to see what changed), not
+    # the ones it adds: 315k new articles must not cost the indexing process per-article
+    # records beyond their ids; files.json still counts every document of each file
+    from searcher.commits import IndexWriter
+    from searcher.index import open_whoosh
+    from searcher.indexing import Indexer
+
+    folder = tmp_path / "ix"
+    SearchIndex.create_or_open(folder)
+    first = write_jsonl(tmp_path / "a.jsonl", generated_records(6))
+    with Indexer(open_whoosh(folder), folder, batch_size=2) as indexer:
+        indexer.index_paths([first])
+        assert indexer.known == {} and indexer.writer._locations == {}
+        assert len(indexer.seen) == 6
+    edited = generated_records(6)
+    edited[1]["body"] = "Isi baru tentang harga cabai."
+    write_jsonl(first, edited)
+    second = write_jsonl(tmp_path / "b.jsonl", generated_records(3, prefix="b"))
+    with Indexer(open_whoosh(folder), folder, batch_size=2) as indexer:
+        report = indexer.index_paths([first, second])
+        assert (report.added, report.updated, report.unchanged) == (3, 1, 5)
+        assert set(indexer.known) == {f"gen-{i:05d}" for i in range(6)}
+    entries = json.loads((folder / "files.json").read_text())
+    assert {Path(k).name: v["documents"] for k, v in entries.items()} == {"a.jsonl": 6, "b.jsonl": 3}
+    with IndexWriter.open(open_whoosh(folder), folder) as writer:
+        assert len(writer.load_columns()) == 9
+
+
 def test_merge_groups_are_balanced_and_bounded():
     from searcher.commits import merge_groups
 
