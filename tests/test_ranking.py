@@ -351,3 +351,43 @@ def test_long_queries_ignore_freshness(tmp_path: Path):
     on = [(h.id, h.score) for h in index.search(query).hits]
     off = [(h.id, h.score) for h in index.search(query, ranking=RankingParams(recency_weight=0)).hits]
     assert on == off and on[0][0] == "old"
+
+
+def test_grouping_read_in_steps_equals_grouping_read_at_once(tmp_path: Path):
+    """Clusters of four copies of a story (a different closing line each): a page of k
+    groups must look 4k deep, doubling its depth; the groups it finds step by step are
+    the groups of the whole list read at once."""
+    from searcher.ranking.duplicates import DuplicateFinder
+
+    from .indexing_support import sample_records
+
+    stories = [r for r in sample_records(40, words=80) if len(str(r.get("body", "")).split()) >= 60][:6]
+    articles = [Article(id=f"s{s}-c{c}", title=str(rec["title"]),
+                        body=f"{rec['body']} Penutup versi {c} dari redaksi {c}.",
+                        source=f"outlet{c}.id")
+                for s, rec in enumerate(stories) for c in range(4)]
+    index = SearchIndex.create_or_open(tmp_path / "ix")
+    index.add(articles)
+    query = "redaksi"  # in every closing line
+    everything = index.search(query, limit=100, group_duplicates=False)
+    assert everything.total == len(articles)
+    grouped = index.search(query, limit=100)
+    assert len(grouped.hits) == len(stories)
+    assert all(len(h.duplicates) == 3 for h in grouped.hits)
+    for limit in range(1, len(stories) + 1):  # (a page's last hits may list fewer duplicates:
+        page = index.search(query, limit=limit)  # grouping reads only as deep as the page needs)
+        assert [h.id for h in page.hits] == [h.id for h in grouped.hits[:limit]]
+
+    searcher = index._searcher()
+    view = IndexView(searcher.reader())
+    ids = np.flatnonzero(view.signatures.any(axis=1))
+    assert len(ids) == len(articles)
+    order = list(range(len(ids)))
+    random.Random(7).shuffle(order)
+    finder = DuplicateFinder(view, searcher)
+    at_once = finder.group(ids, np.zeros(len(ids)), order)
+    grouping = finder.grouping(ids)
+    for depth in (1, 2, 5, 11, len(order)):
+        steps = grouping.extend(order[:depth])
+    assert steps == at_once
+    assert len(at_once) == len(stories)

@@ -74,44 +74,62 @@ class DuplicateFinder:
                 _fingerprints[key] = got
         return got
 
-    def candidates(self, docnums: np.ndarray) -> dict[int, list[int]]:
-        """``j → [i, …]`` (positions, ``i < j``) of pairs whose signatures share enough values."""
-        sig = self.view.signatures[docnums]
-        holders: dict[int, list[int]] = {}
-        shared: dict[tuple[int, int], int] = {}
-        for j, row in enumerate(sig.tolist()):
-            if not any(row):
-                continue
-            for value in set(row):
-                seen = holders.setdefault(value, [])
-                for i in seen:
-                    shared[i, j] = shared.get((i, j), 0) + 1
-                seen.append(j)
-        out: dict[int, list[int]] = {}
-        for (i, j), count in sorted(shared.items()):
-            if count >= SHARED_MIN:
-                out.setdefault(j, []).append(i)
-        return out
+    def grouping(self, ids: np.ndarray) -> Grouping:
+        """An empty grouping of positions into ``ids``, to :meth:`Grouping.extend`."""
+        return Grouping(self, ids)
 
     def group(self, ids: np.ndarray, scores: np.ndarray, order: Sequence[int]) -> list[list[int]]:
         """Groups of positions into ``ids`` in ``order``; each group's first is its leader."""
-        pos = np.asarray(order, dtype=np.int64)
-        m = len(pos)
-        if m < 2:
-            return [[int(i)] for i in pos]
-        maybe = self.candidates(ids[pos])
-        if not maybe:
-            return [[int(i)] for i in pos]
-        leader_of = list(range(m))
-        for j in sorted(maybe):
-            for i in maybe[j]:
-                if leader_of[i] != i:
-                    continue
-                if resemblance(self.fingerprint(int(ids[pos[i]])),
-                               self.fingerprint(int(ids[pos[j]]))) >= RESEMBLANCE:
-                    leader_of[j] = i
-                    break
+        return self.grouping(ids).extend(order)
+
+
+class Grouping:
+    """Near-duplicate groups of a ranked list, grown as the list is read deeper.
+
+    :meth:`extend` takes the order read so far (each call's order starts with the
+    previous one's) and decides only the new positions: a position joins the first
+    earlier leader it shares :data:`SHARED_MIN` signature values with and resembles,
+    which depends on earlier positions only, so reading the list in steps gives the
+    groups reading it at once gives.
+    """
+
+    def __init__(self, finder: DuplicateFinder, ids: np.ndarray) -> None:
+        self.finder = finder
+        self.ids = ids
+        self.pos: list[int] = []  # positions into ids, in order
+        self.leader_of: list[int] = []  # for each of them: the index (into pos) of its leader
+        self.holders: dict[int, list[int]] = {}  # signature value → indices into pos holding it
+
+    def extend(self, order: Sequence[int]) -> list[list[int]]:
+        """The groups of ``order`` (which extends the previous call's), leaders first."""
+        done = len(self.pos)
+        new = [int(i) for i in order[done:]]
+        if new:
+            rows = self.finder.view.signatures[self.ids[np.asarray(new, dtype=np.int64)]].tolist()
+            for position, row in zip(new, rows):
+                self._add(position, row)
         groups: dict[int, list[int]] = {}
-        for j in range(m):
-            groups.setdefault(leader_of[j], []).append(int(pos[j]))
+        for j, leader in enumerate(self.leader_of):
+            groups.setdefault(leader, []).append(self.pos[j])
         return [groups[k] for k in sorted(groups)]
+
+    def _add(self, position: int, row: list[int]) -> None:
+        j = len(self.pos)
+        self.pos.append(position)
+        self.leader_of.append(j)
+        if not any(row):
+            return
+        shared: dict[int, int] = {}
+        for value in set(row):
+            seen = self.holders.setdefault(value, [])
+            for i in seen:
+                shared[i] = shared.get(i, 0) + 1
+            seen.append(j)
+        finder, ids, pos, leader_of = self.finder, self.ids, self.pos, self.leader_of
+        for i in sorted(i for i, count in shared.items() if count >= SHARED_MIN):
+            if leader_of[i] != i:
+                continue
+            if resemblance(finder.fingerprint(int(ids[pos[i]])),
+                           finder.fingerprint(int(ids[position]))) >= RESEMBLANCE:
+                leader_of[j] = i
+                break

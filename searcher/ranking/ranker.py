@@ -143,11 +143,11 @@ def rank(view: IndexView, searcher: Searcher, text: str, *, start: int, stop: in
                        scores=[float(scored.scores[i]) for i in picked],
                        duplicates=[[] for _ in picked], total=total, terms=terms, forms=forms,
                        matched=scored.ids)
-    finder = DuplicateFinder(view, searcher)
+    grouping = DuplicateFinder(view, searcher).grouping(scored.ids)
     depth = stop + stop // 2 + 10
     while True:  # look deeper until the page is full of groups or the list ends
         order = _order(view, reader, scored, sort, depth)
-        groups = finder.group(scored.ids, scored.scores, order)
+        groups = grouping.extend(order)  # each order starts with the previous one
         if len(groups) >= stop or len(order) >= total:
             break
         depth *= 2
