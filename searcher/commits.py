@@ -46,7 +46,7 @@ from whoosh.index import TOC, FileIndex
 from whoosh.reading import SegmentReader
 
 from searcher.index import fsync_dir
-from searcher.locking import WriteLock, acquire_write_lock
+from searcher.locking import HOLDER_FILE, WriteLock, acquire_write_lock
 
 __all__ = ["IndexWriter", "MergeRunner", "merge_groups", "write_toc"]
 
@@ -295,6 +295,8 @@ class IndexWriter:
         tocname = TOC._filename(self.indexname, self.generation)
         toc_re = re.compile(rf"^_{re.escape(self.indexname)}_\d+\.toc(\..*)?$")
         seg_re = re.compile(rf"^({re.escape(self.indexname)}_[0-9a-z]+)\.")
+        from searcher.indexing import FILES_CACHE
+        holder_files = (f".{HOLDER_FILE}.", f".{FILES_CACHE}.")
         removed = []
         for name in os.listdir(self.folder):
             path = self.folder / name
@@ -307,6 +309,8 @@ class IndexWriter:
                 orphan = True  # scratch folder of a segment being built
             elif name == f"{self.indexname}.tmp":
                 orphan = True  # Whoosh's own scratch folder
+            elif name.startswith(holder_files) and name.endswith(".tmp"):
+                orphan = True  # half written by a killed writer (only the lock's holder writes them)
             if not orphan:
                 continue
             try:

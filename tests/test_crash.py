@@ -144,7 +144,10 @@ def test_a_crashed_runs_leftovers_are_cleaned_up(tmp_path: Path):
     data = write_jsonl(tmp_path / "a.jsonl", generated_records(10))
     index = tmp_path / "ix"
     SearchIndex.create_or_open(index).index_paths([data], jobs=1)
-    leftovers = ["MAIN_deadbeefdeadbeef.seg", "MAIN_deadbeefdeadbeef.pst", "_MAIN_99.toc.1234.5"]
+    # half-written files of a killed writer: segment parts, a TOC, the lock holder's
+    # record and the file cache (only the lock's holder writes the last two)
+    leftovers = ["MAIN_deadbeefdeadbeef.seg", "MAIN_deadbeefdeadbeef.pst", "_MAIN_99.toc.1234.5",
+                 ".writer.pid.8732.tmp", ".files.json.8732.tmp"]
     for name in leftovers:
         (index / name).write_bytes(b"half written")
     (index / ".MAIN_deadbeefdeadbeef.tmp").mkdir()
