@@ -391,3 +391,26 @@ def test_grouping_read_in_steps_equals_grouping_read_at_once(tmp_path: Path):
         steps = grouping.extend(order[:depth])
     assert steps == at_once
     assert len(at_once) == len(stories)
+
+
+def test_the_shared_posting_cache_grows_with_the_largest_index_opened(index, monkeypatch: pytest.MonkeyPatch):
+    from searcher.ranking import view as view_module
+    from searcher.ranking.postings import PostingCache
+
+    cache = PostingCache(10)
+    cache.reserve(5)
+    assert cache.max_postings == 10  # never lowered
+    cache.reserve(50)
+    assert cache.max_postings == 50
+
+    shared = view_module.shared_posting_cache()
+    before = shared.max_postings
+    monkeypatch.setattr(view_module, "CACHE_POSTINGS_PER_DOC", before)  # a bound per document
+    try:
+        searcher = index._searcher()
+        n_all = IndexView(searcher.reader()).n_all
+        assert shared.max_postings == before * n_all
+        IndexView(searcher.reader(), cache=cache)  # a cache of its own is left alone
+        assert cache.max_postings == 50
+    finally:
+        shared.max_postings = before

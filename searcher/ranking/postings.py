@@ -39,6 +39,10 @@ _HEADER_MAX = 256
 
 #: Default bound of a posting cache: 8 million postings (about 100 MB).
 DEFAULT_CACHE_POSTINGS = 8_000_000
+#: The shared cache holds at least this many postings per document of the largest index
+#: opened (~1.2 KB a document: 31.5 million postings, ~380 MB, at 315k articles), so a
+#: large index's common words stay decoded between queries.
+CACHE_POSTINGS_PER_DOC = 100
 
 
 def read_postings(segment: SegmentReader, fieldname: str, text: str) -> Postings:
@@ -157,6 +161,11 @@ class PostingCache:
                     _, old = self._entries.popitem(last=False)
                     self._held -= len(old[0])
         return got
+
+    def reserve(self, postings: int) -> None:
+        """Raise the bound to ``postings`` if it is lower (it is never lowered)."""
+        with self._lock:
+            self.max_postings = max(self.max_postings, postings)
 
     def peek(self, segment_id: str, fieldname: str, text: str) -> Postings | None:
         """The cached postings of a term, without reading them when absent."""

@@ -27,7 +27,8 @@ from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
 
 from searcher.ranking.fields import SIGNATURE_SIZE
-from searcher.ranking.postings import EMPTY, PostingCache, Postings, doc_frequency
+from searcher.ranking.postings import (CACHE_POSTINGS_PER_DOC, EMPTY, PostingCache, Postings,
+                                      doc_frequency)
 
 #: Field length of each length byte (Whoosh's lossy one-byte encoding; 0 → 0).
 LENGTH_TABLE = np.array([0.0] + [float(byte_to_length(i)) for i in range(1, 256)])
@@ -85,6 +86,8 @@ class IndexView:
         self.offsets = [offset for _, offset in leaves]
         self.sizes = [r.doc_count_all() for r, _ in leaves]
         self.n_all = int(sum(self.sizes))
+        if self.cache is _shared_cache:
+            self.cache.reserve(CACHE_POSTINGS_PER_DOC * self.n_all)
         live = np.ones(self.n_all, dtype=bool)
         self.has_deletions = False
         for (r, offset), size in zip(leaves, self.sizes):
