@@ -414,3 +414,25 @@ def test_the_shared_posting_cache_grows_with_the_largest_index_opened(index, mon
         assert cache.max_postings == 50
     finally:
         shared.max_postings = before
+
+
+@pytest.mark.parametrize("tiered", [False, True], ids=["one-tier", "pruned"])
+def test_relevance_order_of_the_first_k_equals_a_full_sort(tiered: bool):
+    """Ranking sorts only what the page needs: the same order as sorting every candidate
+    by (tier, descending score, id), ties at every cut included."""
+    from searcher.ranking.ranker import _order
+    from searcher.ranking.scorer import Scored
+
+    rng = np.random.default_rng(3)
+    for _ in range(20):
+        n = int(rng.integers(1, 400))
+        ids = np.sort(rng.choice(100_000, size=n, replace=False))
+        scores = rng.integers(0, 12, size=n).astype(float)  # many ties
+        tier = None
+        if tiered:
+            tier = np.ones(n, dtype=np.int8)
+            tier[rng.choice(n, size=min(n, int(rng.integers(0, 120))), replace=False)] = 0
+        scored = Scored(ids=ids, scores=scores, counts=np.ones(n, dtype=np.int32), tier=tier)
+        full = np.lexsort((ids, -scores) if tier is None else (ids, -scores, tier))
+        for k in (1, 5, 25, 100, 250, n, None):
+            assert _order(None, None, scored, "relevance", k).tolist() == full[:k].tolist()

@@ -158,17 +158,28 @@ def rank(view: IndexView, searcher: Searcher, text: str, *, start: int, stop: in
                    total=total, terms=terms, forms=forms, matched=scored.ids)
 
 
+def _best(ids: np.ndarray, scores: np.ndarray, positions: np.ndarray, k: int | None) -> np.ndarray:
+    """``positions`` by descending score then ascending id (only the first ``k`` when given)."""
+    if k is not None and len(positions) > k:
+        chosen = scores[positions]
+        kth = -np.partition(-chosen, k - 1)[k - 1]
+        positions = positions[chosen >= kth]  # ties at the cut all stay in
+    return positions[np.lexsort((ids[positions], -scores[positions]))][:k]
+
+
 def _order(view: IndexView, reader, scored: Scored, sort: str, k: int | None) -> np.ndarray:
     """Positions into ``scored`` in result order (only the first ``k`` when given)."""
     ids, scores = scored.ids, scored.scores
     if sort == "relevance" and scored.tier is not None:
-        return np.lexsort((ids, -scores, scored.tier))[:k]
+        # tier 0 (the best candidates of a pruned long query) first, then the rest: the
+        # order of lexsort((ids, -scores, tier)) without sorting every candidate
+        head = _best(ids, scores, np.flatnonzero(scored.tier == 0), None)
+        if k is not None and len(head) >= k:
+            return head[:k]
+        rest = _best(ids, scores, np.flatnonzero(scored.tier != 0), None if k is None else k - len(head))
+        return np.concatenate([head, rest])
     if sort == "relevance":
-        if k is not None and len(ids) > k:
-            kth = -np.partition(-scores, k - 1)[k - 1]
-            part = np.flatnonzero(scores >= kth)  # ties at the cut all stay in
-            return part[np.lexsort((ids[part], -scores[part]))][:k]
-        return np.lexsort((ids, -scores))
+        return _best(ids, scores, np.arange(len(ids)), k)
     dates = view.dates(reader)[ids]
     undated = dates == NO_DATE
     key = np.where(undated, 0, -dates if sort == "newest" else dates)
