@@ -29,9 +29,9 @@ import traceback
 from collections import deque
 from collections.abc import Callable, Iterator
 from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass
 from multiprocessing.connection import Connection
 from multiprocessing.connection import wait as wait_for
-from dataclasses import dataclass
 from typing import Any
 
 from whoosh.fields import Schema
@@ -74,7 +74,7 @@ def build_unit(folder: str, indexname: str, schema: Schema | bytes, unit: Unit) 
     from searcher.segments import build_segment
 
     if isinstance(schema, bytes):
-        schema = _schema(schema)
+        schema = pickle.loads(schema)
     storage = FileStorage(folder)
     segment = build_segment(storage, schema, indexname,
                             map(document_fields, unit.articles, unit.hashes))
@@ -85,7 +85,7 @@ def merge_group(folder: str, indexname: str, schema: bytes, segments: list[Any])
     """Merge one group of segments (in a worker); see :func:`searcher.merging.merge_segments`."""
     from searcher.merging import merge_segments
 
-    return merge_segments(FileStorage(folder), _schema(schema), indexname, segments)[0]
+    return merge_segments(FileStorage(folder), pickle.loads(schema), indexname, segments)[0]
 
 
 def merge_in_workers(folder: str, indexname: str, schema: Schema, jobs: int,
@@ -125,18 +125,6 @@ class WorkerTraceback(Exception):
 
     def __str__(self) -> str:
         return f"\n\"\"\"\n{self.args[0]}\"\"\"" if self.args else ""
-
-
-_SCHEMAS: dict[bytes, Schema] = {}
-
-
-def _schema(data: bytes) -> Schema:
-    """The schema pickled as ``data``, unpickled once per process."""
-    schema = _SCHEMAS.get(data)
-    if schema is None:
-        _SCHEMAS.clear()
-        schema = _SCHEMAS[data] = pickle.loads(data)
-    return schema
 
 
 def _parent_alive(pid: int, started: str | None) -> bool:
@@ -206,9 +194,9 @@ class _Task:
                 self.message = self.conn.recv()
             except (EOFError, OSError):  # the worker died before sending anything
                 self.process.join(5)
-                self.message = (False, BrokenProcessPool(
+                self.message = (False, (BrokenProcessPool(
                     f"worker process {self.process.pid} ended without a result "
-                    f"(exit code {self.process.exitcode})"))
+                    f"(exit code {self.process.exitcode})"), None))
             self.conn.close()
         return self.message is not None
 
@@ -219,7 +207,7 @@ class _Task:
         self.process.join()  # it ends right after sending
         ok, value = self.message  # type: ignore[misc]
         if not ok:
-            error, text = value if isinstance(value, tuple) else (value, None)
+            error, text = value
             if text:
                 raise error from WorkerTraceback(text)
             raise error
