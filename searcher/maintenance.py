@@ -160,6 +160,7 @@ def _check_segment(storage: FileStorage, schema: object, seg: object, report: Ch
 def _check_postings(storage: FileStorage, schema: object, seg: object, report: CheckReport,
                     rebuild: str) -> None:
     from searcher.merging import _decode_postings, _Source
+    from searcher.postingarrays import BLOCK_POSTINGS, open_arrays
 
     name = seg.segment_id()  # type: ignore[attr-defined]
     bad = 0
@@ -170,6 +171,11 @@ def _check_postings(storage: FileStorage, schema: object, seg: object, report: C
         report.problems.append(Problem(f"segment {name} cannot be opened: {error}", rebuild))
         return
     total = seg.doc_count_all()  # type: ignore[attr-defined]
+    try:
+        arrays = open_arrays(src.files, seg)
+    except ValueError as error:
+        arrays, bad, example = None, 1, f"its posting arrays ({error})"
+    held = 0
     try:
         for fieldname in src.terms.indexed_field_names():
             if fieldname not in schema:  # type: ignore[operator]
@@ -182,7 +188,12 @@ def _check_postings(storage: FileStorage, schema: object, seg: object, report: C
                     else:
                         offset, length = info.extent()
                         length = length[0] if isinstance(length, tuple) else length
-                        ids = _decode_postings(src.postfile.get(offset, length), fixed)[0]
+                        ids, weights, _ = _decode_postings(src.postfile.get(offset, length), fixed)
+                        if arrays is not None and len(ids) > BLOCK_POSTINGS:
+                            held += 1
+                            got = arrays.find(offset)
+                            if got is None or got[0].tolist() != ids or got[1].tolist() != weights:
+                                ids = []
                     good = (len(ids) == info.doc_frequency() and ids == sorted(set(ids))
                             and (not ids or (ids[0] >= 0 and ids[-1] < total)))
                 except Exception:  # noqa: BLE001
@@ -196,6 +207,9 @@ def _check_postings(storage: FileStorage, schema: object, seg: object, report: C
         return
     finally:
         src.close()
+    if arrays is not None and held != len(arrays):
+        bad += 1
+        example = example or f"its posting arrays hold {len(arrays)} lists, not {held}"
     if bad:
         report.problems.append(Problem(
             f"segment {name}: {bad} damaged posting list(s), e.g. {example}", rebuild))

@@ -39,6 +39,7 @@ from whoosh.fields import Schema
 from whoosh.filedb.filestore import FileStorage
 from whoosh.util.numeric import byte_to_length
 
+from searcher.postingarrays import ARRAYS_EXT, PostingArraysWriter
 from searcher.segments import (GroupedPostings, PostingsWriter, TermIndexWriter, _PrivateTempStorage,
                                fsync_file, no_gc, remove_segment_files)
 from searcher.termindex import (DOC_FREQ, EXTENT_INFO_SIZE, FLAGS, MIN_ID, POSTINGS_LENGTH, POSTINGS_OFFSET,
@@ -314,7 +315,8 @@ def _merge_postings(storage: FileStorage, schema: Schema, codec: whoosh3.W3Codec
                     sources: list[_Source], lengths: dict[str, array], batch_postings: int,
                     chunk_terms: int) -> None:
     terms = TermIndexWriter(new.create_file(storage, whoosh3.W3Codec.TERMS_EXT))
-    postings = PostingsWriter(new.create_file(storage, whoosh3.W3Codec.POSTS_EXT), codec._blocklimit)
+    postings = PostingsWriter(new.create_file(storage, whoosh3.W3Codec.POSTS_EXT), codec._blocklimit,
+                              PostingArraysWriter(new.create_file(storage, ARRAYS_EXT)))
     indexes = [TermIndex(src.terms) for src in sources]
     names = sorted({n for src in sources for n in src.terms.indexed_field_names() if n in schema})
     for name in names:

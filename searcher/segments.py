@@ -61,6 +61,7 @@ from whoosh.util.numeric import byte_to_length, length_to_byte
 
 from searcher.analysis import DEFAULT_STEMMER, STEMMERS, analyzer_for, default_analyzer
 from searcher.analysis.pipeline import Analyzer, normalize
+from searcher.postingarrays import ARRAYS_EXT, PostingArraysWriter
 
 __all__ = ["FieldPlan", "SegmentBuilder", "build_segment", "encode_positions", "plan_schema"]
 
@@ -683,7 +684,8 @@ class SegmentBuilder:
         storage = self.storage
         terms = TermIndexWriter(segment.create_file(storage, whoosh3.W3Codec.TERMS_EXT))
         postings = PostingsWriter(segment.create_file(storage, whoosh3.W3Codec.POSTS_EXT),
-                                  self.codec._blocklimit)
+                                  self.codec._blocklimit,
+                                  PostingArraysWriter(segment.create_file(storage, ARRAYS_EXT)))
         for name in sorted(self._postings):
             acc = self._postings.pop(name)  # freed once written: the next field's peak is lower
             if not acc.counts:
@@ -791,9 +793,11 @@ class PostingsWriter:
     terms with a single posting (most of them) take a shorter way still.
     """
 
-    def __init__(self, postfile: Any, blocklimit: int) -> None:
+    def __init__(self, postfile: Any, blocklimit: int, arrays: PostingArraysWriter | None = None) -> None:
         self.file = postfile
         self.blocklimit = blocklimit
+        #: where lists of more than one block are also written as arrays (see postingarrays)
+        self.arrays = arrays
         self.buf = bytearray()
         self.base = postfile.tell()
 
@@ -993,11 +997,15 @@ class PostingsWriter:
         length = self.base + len(buf) - start
         if len(buf) > 1 << 22:
             self._spill()
+        if self.arrays is not None and n > limit:
+            self.arrays.add(start, ids, array("f", weights))
         return row + _EXTENT.pack(start, length)
 
     def close(self) -> None:
         self._spill()
         self.file.close()
+        if self.arrays is not None:
+            self.arrays.close()
 
 
 class TermIndexWriter:

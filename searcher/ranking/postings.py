@@ -7,9 +7,11 @@ small pickled header ``(count, last id, max weight, compression, min/max length)
 and a zlib-compressed pickle of ``(id deltas, weights, values)``. The first delta
 of a block is an absolute id. :func:`read_postings` decodes every block of a term
 once into two arrays: segment-local document numbers (``int32``, ascending) and
-weights (the term frequency times the field boost, ``float64``). Posting lists of a
-single document are inlined in the term info and read from there. Any other
-matcher type falls back to Whoosh's matcher API (slow but exact).
+weights (the term frequency times the field boost, ``float64``). A list of more
+than one block that searcher wrote is read from its arrays instead, one slice of the
+segment file (:mod:`searcher.postingarrays`). Posting lists of a single document are
+inlined in the term info and read from there. Any other matcher type falls back to
+Whoosh's matcher API (slow but exact).
 
 :class:`PostingCache` keeps decoded lists, keyed by segment and term, bounded by
 the total number of postings held; segments are immutable, so entries stay valid
@@ -29,6 +31,8 @@ import numpy as np
 from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermsReader
 from whoosh.matching import Matcher
 from whoosh.reading import SegmentReader, TermNotFound
+
+from searcher.postingarrays import BLOCK_POSTINGS, arrays_of
 
 Postings = tuple[np.ndarray, np.ndarray]
 EMPTY: Postings = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64))
@@ -57,7 +61,10 @@ def read_postings(segment: SegmentReader, fieldname: str, text: str) -> Postings
         ids, weights, _ = info.inlined_postings()
         return (np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float64))
     if type(terms) is W3TermsReader:
-        return _read_blocks(terms._postfile, info.extent()[0])
+        offset = info.extent()[0]
+        arrays = arrays_of(segment) if info.doc_frequency() > BLOCK_POSTINGS else None
+        got = arrays.find(offset) if arrays is not None else None
+        return got if got is not None else _read_blocks(terms._postfile, offset)
     return _read_generic(terms.matcher(fieldname, btext, segment.schema[fieldname].format))
 
 
