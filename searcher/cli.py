@@ -397,7 +397,8 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
 # -- check / optimize / delete -------------------------------------------------------------
 @cli.command("check")
 @click.option("--postings", is_flag=True,
-              help="Also decode every posting list (slower; finds damage inside segments).")
+              help="Also decode every posting list and compare the copies queries read "
+                   "(slower; finds damage inside segments).")
 @click.option("--json", "as_json", is_flag=True, help="Print the findings as JSON.")
 @click.pass_context
 def check_cmd(ctx: click.Context, postings: bool, as_json: bool) -> None:

@@ -70,8 +70,9 @@ def check_index(path: Path, *, postings: bool = False,
                 rebuild_hint: str = "searcher index --rebuild PATHS") -> CheckReport:
     """Verify the index at ``path`` without changing it.
 
-    With ``postings``, also decode every posting list of every term (slower: about
-    as long as reading the whole index).
+    With ``postings``, also decode every posting list of every term and compare the
+    posting arrays of long lists with it (slower: about as long as reading the whole
+    index).
     """
     from searcher.index import open_whoosh
 
