@@ -36,6 +36,7 @@ from searcher.analysis import default_analyzer
 from searcher.analysis.pipeline import normalize
 from searcher.facets import TermDocs, matching_docnums
 from searcher.query import query_words
+from searcher.ranking.postings import index_doc_frequency
 from searcher.vocabulary import Vocabulary
 
 #: Suggest only when a query's words together match fewer documents than this.
@@ -115,10 +116,10 @@ def _correctable(surface: str) -> bool:
 
 def _rare(reader: IndexReader, surface: str) -> bool:
     """Whether neither the word's form nor its stem is in :data:`TRUSTED_DF` documents."""
-    if reader.doc_frequency(LEXICON_FIELD, normalize(surface)) >= TRUSTED_DF:
+    if index_doc_frequency(reader, LEXICON_FIELD, normalize(surface)) >= TRUSTED_DF:
         return False
     stem = default_analyzer().term(surface)
-    known = max(reader.doc_frequency("body", stem), reader.doc_frequency("title", stem))
+    known = max(index_doc_frequency(reader, "body", stem), index_doc_frequency(reader, "title", stem))
     return bool(known < TRUSTED_DF)
 
 

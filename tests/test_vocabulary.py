@@ -110,3 +110,25 @@ def test_indexes_whose_segments_share_a_name_do_not_share_cached_postings(tmp_pa
     assert [h.id for h in b.search("kopi").hits] == ["b1"]
     assert Vocabulary(a._searcher().reader(), LEXICON_FIELD).doc_frequency("beras") == 1
     assert Vocabulary(b._searcher().reader(), LEXICON_FIELD).doc_frequency("beras") == 0
+
+
+@pytest.mark.parametrize("mapped", [True, False])
+def test_a_term_record_is_whooshs_for_every_term_and_none_for_others(three_segments, mapped):
+    from whoosh.filedb.filestore import FileStorage
+
+    from searcher.index import INDEX_NAME
+    from searcher.termindex import term_record
+
+    storage = FileStorage(str(three_segments.path), supports_mmap=mapped)
+    reader = storage.open_index(INDEX_NAME).reader()
+    found = 0
+    for leaf, _ in reader.leaf_readers():
+        terms = leaf._terms
+        assert hasattr(terms._tindex.dbfile, "_buf") == mapped  # both ways of reading are tried
+        for (field, tbytes), _ in terms.items():
+            assert term_record(terms, field, tbytes) == terms._tindex[terms._keycoder(field, tbytes)]
+            assert term_record(terms, field, tbytes + b"\x00zz") is None
+            found += 1
+        assert term_record(terms, "no-such-field", b"beras") is None
+    reader.close()
+    assert found > 100

@@ -26,18 +26,21 @@ import zlib
 from collections import OrderedDict
 from io import BytesIO
 from pickle import load, loads
+from typing import Any
 
 import numpy as np
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermsReader
-from whoosh.matching import Matcher
-from whoosh.reading import SegmentReader, TermNotFound
+from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo, W3TermsReader
+from whoosh.reading import IndexReader, SegmentReader, TermNotFound
 
 from searcher.postingarrays import BLOCK_POSTINGS, arrays_of
+from searcher.termindex import DOC_FREQ, POSTINGS_OFFSET, term_record
 
 Postings = tuple[np.ndarray, np.ndarray]
 EMPTY: Postings = (np.zeros(0, dtype=np.int32), np.zeros(0, dtype=np.float64))
 
 _BLOCK_LENGTH = struct.Struct("!i")
+_COUNT = struct.Struct("!I")
+_OFFSET = struct.Struct("!q")
 #: A block header (a pickled 6-tuple of numbers) is far shorter than this.
 _HEADER_MAX = 256
 
@@ -53,19 +56,21 @@ def read_postings(segment: SegmentReader, fieldname: str, text: str) -> Postings
     """All postings of ``fieldname:text`` in one segment (deleted documents included)."""
     terms = segment._terms
     btext = text.encode("utf-8")
-    try:
-        info = terms.term_info(fieldname, btext)
-    except (TermNotFound, KeyError):
+    if type(terms) is not W3TermsReader:
+        return _read_generic(terms, segment, fieldname, btext)
+    record = term_record(terms, fieldname, btext)
+    if record is None:
         return EMPTY
-    if info.is_inlined():
-        ids, weights, _ = info.inlined_postings()
+    if record[0]:  # postings inlined in the term info
+        ids, weights, _ = W3TermInfo.from_bytes(record).inlined_postings()
         return (np.asarray(ids, dtype=np.int32), np.asarray(weights, dtype=np.float64))
-    if type(terms) is W3TermsReader:
-        offset = info.extent()[0]
-        arrays = arrays_of(segment) if info.doc_frequency() > BLOCK_POSTINGS else None
+    offset = _OFFSET.unpack_from(record, POSTINGS_OFFSET)[0]
+    if _COUNT.unpack_from(record, DOC_FREQ)[0] > BLOCK_POSTINGS:
+        arrays = arrays_of(segment)
         got = arrays.find(offset) if arrays is not None else None
-        return got if got is not None else _read_blocks(terms._postfile, offset)
-    return _read_generic(terms.matcher(fieldname, btext, segment.schema[fieldname].format))
+        if got is not None:
+            return got
+    return _read_blocks(terms._postfile, offset)
 
 
 def _read_blocks(postfile, offset: int) -> Postings:
@@ -111,13 +116,27 @@ def _read_blocks(postfile, offset: int) -> Postings:
 
 def doc_frequency(segment: SegmentReader, fieldname: str, text: str) -> int:
     """Documents of one segment holding the term (from the term info; deleted included)."""
+    terms = segment._terms
+    if type(terms) is not W3TermsReader:
+        try:
+            return terms.doc_frequency(fieldname, text.encode("utf-8"))
+        except (TermNotFound, KeyError):
+            return 0
+    record = term_record(terms, fieldname, text.encode("utf-8"))
+    return 0 if record is None else _COUNT.unpack_from(record, DOC_FREQ)[0]
+
+
+def index_doc_frequency(reader: IndexReader, fieldname: str, text: str) -> int:
+    """Whoosh's ``reader.doc_frequency`` (deleted documents included), term records read directly."""
+    return sum(doc_frequency(r, fieldname, text) for r, _ in reader.leaf_readers()
+               if hasattr(r, "_terms"))
+
+
+def _read_generic(terms: Any, segment: SegmentReader, fieldname: str, btext: bytes) -> Postings:
     try:
-        return segment._terms.doc_frequency(fieldname, text.encode("utf-8"))
+        matcher = terms.matcher(fieldname, btext, segment.schema[fieldname].format)
     except (TermNotFound, KeyError):
-        return 0
-
-
-def _read_generic(matcher: Matcher) -> Postings:
+        return EMPTY
     ids: list[int] = []
     weights: list[float] = []
     while matcher.is_active():
