@@ -418,6 +418,7 @@ def main() -> None:
 
     command = " ".join(["scripts/bench", *map(shlex.quote, sys.argv[1:])])
     ctx.command = command
+    described = machine.describe(PY, ROOT)  # before this run writes its plot and page
     fresh = []
     for scale in [] if args.report_only else scales:
         try:
@@ -435,7 +436,7 @@ def main() -> None:
         say(f"wrote {args.plot}")
         if args.out:
             plot_ref = Path(os.path.relpath(args.plot.resolve(), args.out.resolve().parent))
-    text = report.section(results, command=command, machine=machine.describe(PY, ROOT),
+    text = report.section(results, command=command, machine=described,
                           plot=plot_ref.as_posix() if plot_ref else None,
                           reference=report.reference_table(shared / "bench" / "README.md") if shared else "",
                           python_startup=startup)

@@ -436,3 +436,23 @@ def test_relevance_order_of_the_first_k_equals_a_full_sort(tiered: bool):
         full = np.lexsort((ids, -scores) if tier is None else (ids, -scores, tier))
         for k in (1, 5, 25, 100, 250, n, None):
             assert _order(None, None, scored, "relevance", k).tolist() == full[:k].tolist()
+
+
+def test_dates_are_read_in_bulk_as_whoosh_reads_them_one_by_one(index):
+    from whoosh.util.times import datetime_to_long
+
+    from searcher.ranking.view import NO_DATE
+
+    index.add([Article(id="undated", title="Tanpa tanggal", body="Berita tanpa tanggal terbit."),
+               Article(id="old", title="Lama", body="Berita lama.", date=datetime(1999, 12, 31, 23, 59))])
+    index.delete(["a6"])
+    reader = index._searcher().reader()
+    assert len(reader.leaf_readers()) >= 2
+    view = IndexView(reader)
+    expected = []
+    for docnum in range(reader.doc_count_all()):
+        stored = reader.stored_fields(docnum)  # deleted documents too: the view covers them
+        value = stored.get("date")
+        expected.append(NO_DATE if value is None else datetime_to_long(value))
+    assert view.dates(reader).tolist() == expected
+    assert NO_DATE in expected and len(set(expected)) > 3  # dated and undated documents

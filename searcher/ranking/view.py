@@ -22,6 +22,7 @@ from bisect import bisect_right
 from collections.abc import Sequence
 
 import numpy as np
+from whoosh import columns
 from whoosh.codec.whoosh3 import LENGTHS_COLUMN
 from whoosh.reading import IndexReader
 from whoosh.util.numeric import byte_to_length
@@ -161,9 +162,7 @@ class IndexView:
                     continue
                 col = r.column_reader("date", translate=False)
                 missing = r.schema["date"].column_type.default_value()
-                values = [col[i] for i in range(size)]
-                out[offset:offset + size] = [NO_DATE if v == missing or v >= NO_DATE else v
-                                             for v in values]
+                out[offset:offset + size] = _date_ticks(col, size, missing)
             self._dates = out
         return self._dates
 
@@ -228,3 +227,24 @@ class IndexView:
             hit = ids[at] == docs
             out[hit] = weights[at[hit]]
         return out
+
+
+#: 64-bit typecodes of a Whoosh numeric column (big-endian on disk) as NumPy types.
+_NUMERIC_TYPES = {"q": ">i8", "Q": ">u8"}
+
+
+def _date_ticks(col: object, size: int, missing: int) -> np.ndarray | list[int]:
+    """The first ``size`` values of a date column as int64 ticks, :data:`NO_DATE` where missing.
+
+    A Whoosh numeric column is an array of fixed-size big-endian numbers (the column's
+    default past its end), read here in one slice; other column types value by value.
+    """
+    code = getattr(col, "_typecode", None)
+    if not isinstance(col, columns.NumericColumn.Reader) or code not in _NUMERIC_TYPES:
+        return [NO_DATE if v == missing or v >= NO_DATE else v for v in (col[i] for i in range(size))]
+    count = min(col._count, size)
+    raw = np.frombuffer(col._dbfile.get(col._basepos, count * col._fixedlen), dtype=_NUMERIC_TYPES[code])
+    out = np.full(size, NO_DATE, dtype=np.int64)
+    good = (raw != missing) & (raw < NO_DATE)
+    out[:count][good] = raw[good]
+    return out
