@@ -136,6 +136,32 @@ def dump_index(index: Path) -> dict[str, Any]:
     return out
 
 
+def documents(path: Path, records: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The ``add_document`` fields of ``records`` (written to ``path`` as JSON Lines and read back)."""
+    from searcher.indexing import document_fields
+    from searcher.readers import Skip, read_file
+
+    return [document_fields(a) for a in read_file(write_jsonl(path, records)) if not isinstance(a, Skip)]
+
+
+def stock_and_fast(tmp_path: Path, docs: list[dict[str, Any]]) -> tuple[Path, Path]:
+    """Two indexes of ``docs``: ``stock/`` by Whoosh's own writer, ``fast/`` by searcher's
+    segment writer (one segment each)."""
+    from searcher.commits import write_toc
+    from searcher.index import INDEX_NAME, create_whoosh
+    from searcher.segments import build_segment
+
+    stock = tmp_path / "stock"
+    writer = create_whoosh(stock).writer()
+    for fields in docs:
+        writer.add_document(**fields)
+    writer.commit()
+    fast = tmp_path / "fast"
+    ix = create_whoosh(fast)
+    write_toc(fast, INDEX_NAME, ix.schema, [build_segment(ix.storage, ix.schema, INDEX_NAME, docs)], 1)
+    return stock, fast
+
+
 def segment_contents(index: Path) -> list[dict[str, bytes]]:
     """Each segment's files (``.trm``, ``.pst``, ``.<field>.col``…) by name without the segment id.
 

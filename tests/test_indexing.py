@@ -24,14 +24,15 @@ from searcher.article import Article
 from searcher.cli import cli
 from searcher.index import INDEX_NAME, create_whoosh
 from searcher.indexing import document_fields
-from searcher.readers import Skip, read_file
+from searcher.readers import read_file
 from searcher.segments import (FieldPostings, SegmentBuilder, TermIndexWriter, build_segment,
                                encode_positions, plan_schema)
 from searcher.commits import write_toc
 
 from .conftest import MINI
-from .indexing_support import (dump_index, generated_records, live_ids, run_cli, sample_records,
-                               segment_contents, stored_by_id, write_jsonl)
+from .indexing_support import (documents, dump_index, generated_records, live_ids, run_cli,
+                               sample_records, segment_contents, stock_and_fast, stored_by_id,
+                               write_jsonl)
 
 QUERIES = ["harga beras", "kaspersky", '"suku bunga"', "pemerintah -impor", "banjir OR gempa",
            "covid-19", "presiden jokowi", "sepak bola"]
@@ -50,8 +51,7 @@ def _edge_records() -> list[dict[str, object]]:
 
 
 def _docs(records: list[dict[str, object]], tmp_path: Path) -> list[dict[str, object]]:
-    path = write_jsonl(tmp_path / "in.jsonl", records)
-    return [document_fields(a) for a in read_file(path) if not isinstance(a, Skip)]
+    return documents(tmp_path / "in.jsonl", records)
 
 
 def test_fast_segment_equals_whoosh_add_document(tmp_path: Path):
@@ -59,21 +59,9 @@ def test_fast_segment_equals_whoosh_add_document(tmp_path: Path):
     fields, columns, lengths, statistics and search results."""
     records = [json.loads(line) for line in MINI.read_text("utf-8").splitlines() if line.strip()]
     records += sample_records(40, words=120) + _edge_records()
-    docs = _docs(records, tmp_path)
+    stock, fast = stock_and_fast(tmp_path, _docs(records, tmp_path))
 
-    stock = tmp_path / "stock"
-    ix = create_whoosh(stock)
-    writer = ix.writer()
-    for fields in docs:
-        writer.add_document(**fields)
-    writer.commit()
-
-    fast = tmp_path / "fast"
-    ix = create_whoosh(fast)
-    segment = build_segment(ix.storage, ix.schema, INDEX_NAME, docs)
-    write_toc(fast, INDEX_NAME, ix.schema, [segment], 1)
-
-    plans = plan_schema(ix.schema)
+    plans = plan_schema(create_whoosh(tmp_path / "schema").schema)
     assert plans["body"].fast and plans["title"].fast, "the text fields must take the fast path"
     a, b = dump_index(stock), dump_index(fast)
     for key in a:
