@@ -192,7 +192,7 @@ def _check_postings(storage: FileStorage, schema: object, seg: object, report: C
                         ids, weights, _ = _decode_postings(src.postfile.get(offset, length), fixed)
                         if arrays is not None and len(ids) > BLOCK_POSTINGS:
                             held += 1
-                            got = arrays.find(offset)
+                            got = arrays.find(offset, total)
                             if got is None or got[0].tolist() != ids or got[1].tolist() != weights:
                                 ids = []
                     good = (len(ids) == info.doc_frequency() and ids == sorted(set(ids))

@@ -17,7 +17,8 @@ more member of the segment's compound file (``<segment id>.pla``):
 Reading a list is then one slice of a memory-mapped file. Whoosh ignores a member it
 does not know, so a segment stays readable by stock Whoosh; a segment without the
 member (written by Whoosh or by an older searcher) is decoded block by block as
-before. ``searcher check --postings`` compares the arrays with the blocks.
+before, and so is a list whose arrays are not ascending document numbers of its
+segment (damage). ``searcher check --postings`` compares the arrays with the blocks.
 """
 
 from __future__ import annotations
@@ -90,16 +91,23 @@ class PostingArrays:
     def __len__(self) -> int:
         return len(self.pst_offsets)
 
-    def find(self, pst_offset: int) -> tuple[np.ndarray, np.ndarray] | None:
-        """The arrays (ids ``int32``, weights ``float64``) of the list at ``pst_offset``, if held."""
+    def find(self, pst_offset: int, doc_count: int) -> tuple[np.ndarray, np.ndarray] | None:
+        """The arrays (ids ``int32``, weights ``float64``) of the list at ``pst_offset``.
+
+        ``None`` when the list is not held, or when its arrays are not what a list of a
+        segment of ``doc_count`` documents can be (ascending numbers below ``doc_count``):
+        damaged arrays are never used, the blocks are read instead.
+        """
         i = int(np.searchsorted(self.pst_offsets, pst_offset))
         if i == len(self.pst_offsets) or self.pst_offsets[i] != pst_offset:
             return None
         at, n = int(self.offsets[i]), int(self.counts[i])
         raw = self.file.get(at, 8 * n)
-        if len(raw) != 8 * n:
-            raise ValueError("posting arrays: list runs past the end of the file")
+        if n < 1 or len(raw) != 8 * n:
+            return None
         ids = np.frombuffer(raw, dtype="<i4", count=n).astype(np.int32)
+        if ids[0] < 0 or ids[-1] >= doc_count or (n > 1 and not (ids[1:] > ids[:-1]).all()):
+            return None
         weights = np.frombuffer(raw, dtype="<f4", count=n, offset=4 * n).astype(np.float64)
         return ids, weights
 

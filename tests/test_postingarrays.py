@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -13,7 +14,8 @@ from searcher.index import INDEX_NAME
 from searcher.postingarrays import ARRAYS_EXT, BLOCK_POSTINGS, arrays_of
 from searcher.ranking.postings import _read_blocks, read_postings
 
-from .indexing_support import documents, dump_index, generated_records, stock_and_fast, write_jsonl
+from .indexing_support import (documents, dump_index, generated_records, run_cli, stock_and_fast,
+                               write_jsonl)
 
 QUERIES = ["berita", "nomor5 berita", "harga beras", '"kata dia"', "presiden -jakarta"]
 
@@ -37,7 +39,7 @@ def _check_arrays(path: Path) -> int:
         arrays = arrays_of(r)
         assert arrays is not None, f"segment {r._segid} has no posting arrays"
         held[r._segid] = len(arrays)
-        got = arrays.find(offset)
+        got = arrays.find(offset, r.doc_count_all())
         assert got is not None, (field, tbytes)
         b_ids, b_weights = _read_blocks(r._terms._postfile, offset)
         assert got[0].dtype == b_ids.dtype and got[1].dtype == b_weights.dtype
@@ -81,7 +83,7 @@ def test_a_segment_without_arrays_gives_the_same_results(tmp_path: Path):
     assert _hits(SearchIndex(stock)) == _hits(SearchIndex(fast))
 
 
-def test_check_postings_finds_damaged_arrays(tmp_path: Path):
+def test_damaged_arrays_are_found_by_check_and_never_used(tmp_path: Path):
     data = write_jsonl(tmp_path / "in.jsonl", generated_records(300, words=30))
     index = SearchIndex.create_or_open(tmp_path / "ix")
     index.index_paths([data], jobs=1)
@@ -92,11 +94,24 @@ def test_check_postings_finds_damaged_arrays(tmp_path: Path):
     member = bytes(files.open_file(name).read())
     files.close()
     del index
+    first = min(_long_lists(tmp_path / "ix"), key=lambda item: item[3])  # the first list held
+    assert first[1] == "body"
+    query = first[2].decode("utf-8")
+
+    def hits() -> tuple[int, list[tuple[str, float]]]:  # a new process: nothing cached
+        result = run_cli(tmp_path / "ix", "search", query, "--json", "--limit", "100")
+        assert result.returncode == 0, result.stderr
+        found = json.loads(result.stdout)
+        return found["total"], [(hit["id"], hit["score"]) for hit in found["hits"]]
+
+    before = hits()
+    assert before[0] > 128 and len(before[1]) == 100
     path = tmp_path / "ix" / seg.make_filename(seg.COMPOUND_EXT)
     raw = bytearray(path.read_bytes())
     assert raw[start:start + 16] == member[:16]
-    raw[start:start + 8] = b"\xff" * 8  # the first list's first two document numbers
+    raw[start:start + 8] = b"\xff" * 8  # that list's first two document numbers: -1, -1
     path.write_bytes(bytes(raw))
     result = CliRunner().invoke(cli, ["--index", str(tmp_path / "ix"), "check", "--postings"])
     assert result.exit_code != 0
     assert "damaged posting list" in result.output
+    assert hits() == before  # the blocks were read instead

@@ -67,7 +67,7 @@ def read_postings(segment: SegmentReader, fieldname: str, text: str) -> Postings
     offset = _OFFSET.unpack_from(record, POSTINGS_OFFSET)[0]
     if _COUNT.unpack_from(record, DOC_FREQ)[0] > BLOCK_POSTINGS:
         arrays = arrays_of(segment)
-        got = arrays.find(offset) if arrays is not None else None
+        got = arrays.find(offset, segment.doc_count_all()) if arrays is not None else None
         if got is not None:
             return got
     return _read_blocks(terms._postfile, offset)
