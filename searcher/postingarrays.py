@@ -27,6 +27,7 @@ import struct
 import threading
 import weakref
 from array import array
+from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
@@ -49,21 +50,14 @@ class PostingArraysWriter:
         self._at = array("q")
         self._counts = array("q")
 
-    def add(self, pst_offset: int, ids: list[int], weights: array) -> None:
+    def add(self, pst_offset: int, ids: Sequence[int], weights: Sequence[float]) -> None:
         """Record a list written at ``pst_offset`` of the ``.pst`` file (offsets ascending)."""
-        a_ids = array("i", ids)
-        a_w = weights if weights.typecode == "f" else array("f", weights)
-        if a_ids.itemsize != 4 or a_w.itemsize != 4:  # pragma: no cover - exotic platforms
-            raise RuntimeError("posting arrays need 4-byte int and float")
-        if np.little_endian is False:  # pragma: no cover - big-endian machines
-            a_ids.byteswap()
-            a_w.byteswap()
         self._pst.append(pst_offset)
         self._at.append(self.pos)
-        self._counts.append(len(a_ids))
-        self.file.write(a_ids.tobytes())
-        self.file.write(a_w.tobytes())
-        self.pos += 8 * len(a_ids)
+        self._counts.append(len(ids))
+        self.file.write(np.asarray(ids, dtype="<i4").tobytes())
+        self.file.write(np.asarray(weights, dtype="<f4").tobytes())
+        self.pos += 8 * len(ids)
 
     def close(self) -> None:
         table = self.pos

@@ -998,7 +998,7 @@ class PostingsWriter:
         if len(buf) > 1 << 22:
             self._spill()
         if self.arrays is not None and n > limit:
-            self.arrays.add(start, ids, array("f", weights))
+            self.arrays.add(start, ids, weights)
         return row + _EXTENT.pack(start, length)
 
     def close(self) -> None:
