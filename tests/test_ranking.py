@@ -385,7 +385,7 @@ def test_grouping_read_in_steps_equals_grouping_read_at_once(tmp_path: Path):
     order = list(range(len(ids)))
     random.Random(7).shuffle(order)
     finder = DuplicateFinder(view, searcher)
-    at_once = finder.group(ids, np.zeros(len(ids)), order)
+    at_once = finder.grouping(ids).extend(order)
     grouping = finder.grouping(ids)
     for depth in (1, 2, 5, 11, len(order)):
         steps = grouping.extend(order[:depth])

@@ -78,10 +78,6 @@ class DuplicateFinder:
         """An empty grouping of positions into ``ids``, to :meth:`Grouping.extend`."""
         return Grouping(self, ids)
 
-    def group(self, ids: np.ndarray, scores: np.ndarray, order: Sequence[int]) -> list[list[int]]:
-        """Groups of positions into ``ids`` in ``order``; each group's first is its leader."""
-        return self.grouping(ids).extend(order)
-
 
 class Grouping:
     """Near-duplicate groups of a ranked list, grown as the list is read deeper.
