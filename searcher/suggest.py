@@ -17,7 +17,8 @@ documents is corrected only by one edit, when a neighbour is that much more freq
 corrected query is suggested only when it matches more documents than the original
 (same filters). Example: ``kaspersy`` → ``kaspersky``.
 
-Cost: nothing beyond a few term lookups while a query finds enough. A correction
+Cost: nothing beyond a few term lookups while a query finds enough, or while every
+word is common (a filter made the results few: ``title:"suku bunga" date:2025-10``). A correction
 checks some hundreds of candidates per word against the index's word list
 (:class:`searcher.vocabulary.Vocabulary`, read once per segment and process: ~0.3 s
 for a 31k-article index the first time, then under a millisecond a word).
@@ -87,6 +88,12 @@ def suggest(searcher: Searcher, query: str, total: int, *,
     found = 0 if total == 0 else matching_docnums(searcher, parse(query), filter,
                                                   term_docs=term_docs).size
     if found >= SUGGEST_BELOW:
+        return None
+    # a word in COMMON_DF documents is never corrected: when that leaves nothing (a
+    # filter, not a typo, made the results few), skip reading the word list
+    words = [w for w in words
+             if index_doc_frequency(reader, LEXICON_FIELD, normalize(w.text)) < COMMON_DF]
+    if not words:
         return None
     edits = []
     lexicon = Vocabulary(reader, LEXICON_FIELD)

@@ -456,3 +456,32 @@ def test_dates_are_read_in_bulk_as_whoosh_reads_them_one_by_one(index):
         expected.append(NO_DATE if value is None else datetime_to_long(value))
     assert view.dates(reader).tolist() == expected
     assert NO_DATE in expected and len(set(expected)) > 3  # dated and undated documents
+
+
+def test_date_ranges_match_the_documents_whoosh_finds(index):
+    from whoosh import query as wq
+
+    from searcher.ranking.matching import match_mask
+
+    index.add([Article(id="undated", title="Tanpa tanggal", body="Berita tanpa tanggal terbit."),
+               Article(id="edge", title="Tepat", body="Berita tepat.", date=datetime(2024, 7, 1))])
+    index.delete(["a6"])
+    searcher = index._searcher()
+    reader = searcher.reader()
+    view = IndexView(reader)
+    dates = sorted({d for d in (reader.stored_fields(n).get("date") for n in reader.all_doc_ids()) if d})
+    assert len(dates) > 5
+    bounds = [None, datetime(1990, 1, 1), datetime(2100, 1, 1), datetime(2024, 7, 1), *dates[::3]]
+    checked = 0
+    for start in bounds:
+        for end in bounds:
+            for startexcl, endexcl in ((False, False), (True, False), (False, True), (True, True)):
+                q = wq.DateRange("date", start, end, startexcl=startexcl, endexcl=endexcl)
+                expected = sorted(searcher.docs_for_query(q))
+                got = np.flatnonzero(match_mask(view, searcher, q)).tolist()
+                assert got == expected, q
+                checked += bool(expected)
+    assert checked > 50
+    # the undated document is in no range, also not in an open one
+    assert "undated" not in ids(index.search("date:1900.."))
+    assert "edge" in ids(index.search("tepat date:2024-07-01"))

@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import json
+from datetime import datetime
 
 from click.testing import CliRunner
 
+from searcher import Article, SearchIndex
 from searcher.cli import cli
-from searcher.suggest import SUGGEST_BELOW, correct
+from searcher.suggest import COMMON_DF, SUGGEST_BELOW, correct
 
 
 def test_a_misspelt_word_is_corrected(read_only_mini_index):
@@ -78,3 +80,18 @@ def test_json_and_terminal_output(mini_index_path):
     assert json.loads(out.output)["suggestion"] is None
     out = runner.invoke(cli, ["--index", str(mini_index_path), "search", "kaspersy"])
     assert "Did you mean: kaspersky?" in out.output
+
+
+def test_common_words_made_few_by_a_filter_read_no_word_list(tmp_path):
+    from searcher import vocabulary
+
+    index = SearchIndex.create_or_open(tmp_path / "index")
+    index.add([Article(id=f"b{i}", title=f"Banjir melanda kampung {i}", body="Warga mengungsi.",
+                       date=datetime(2020, 1 + i % 12, 1 + i % 28)) for i in range(COMMON_DF + 20)])
+    vocabulary._generations.clear()
+    few = index.search("banjir date:2020-01-01")
+    assert 0 < few.total < SUGGEST_BELOW and few.suggestion is None
+    assert not vocabulary._generations  # "banjir" is common: no word list was read
+    typo = index.search("banjr date:2020-01-01")
+    assert typo.suggestion == "banjir date:2020-01-01"
+    assert vocabulary._generations

@@ -1,7 +1,9 @@
 """The set of documents a (complex) Whoosh query matches, as a boolean mask.
 
 Terms, ``And``, ``Or``, ``AndNot``, ``Not`` and "every document" are set operations
-on the cached posting arrays of the :class:`~searcher.ranking.view.IndexView`; any
+on the cached posting arrays of the :class:`~searcher.ranking.view.IndexView`; a date
+range (``date:2024-07``, ``--since``/``--until``) compares the view's array of dates
+(Whoosh would walk the range's tiered terms and yield their documents one by one); any
 other query (phrases, ranges, prefixes that were not expanded, …) asks Whoosh for
 its documents. Scoring is separate (:mod:`searcher.ranking.scorer`).
 """
@@ -10,10 +12,10 @@ from __future__ import annotations
 
 import numpy as np
 from whoosh import query as wq
-from whoosh.fields import ID, KEYWORD, TEXT
+from whoosh.fields import DATETIME, ID, KEYWORD, TEXT
 from whoosh.searching import Searcher
 
-from searcher.ranking.view import IndexView
+from searcher.ranking.view import NO_DATE, IndexView
 
 
 _PLAIN_FIELDS = (TEXT, KEYWORD, ID)
@@ -35,6 +37,8 @@ def _mask(view: IndexView, searcher: Searcher, q: wq.Query) -> np.ndarray:
         ids, _ = view.postings(searcher.reader(), q.fieldname, text)
         out[ids] = True
         return out
+    if type(q) is wq.DateRange and _date_column(searcher, q.fieldname):
+        return _date_mask(view.dates(searcher.reader()), q)
     if type(q) is wq.And:
         out = view.live.copy()
         for sub in q.subqueries:
@@ -52,4 +56,25 @@ def _mask(view: IndexView, searcher: Searcher, q: wq.Query) -> np.ndarray:
     out = np.zeros(view.n_all, dtype=bool)
     docs = np.fromiter(searcher.docs_for_query(q), dtype=np.int64)
     out[docs] = True
+    return out
+
+
+def _date_column(searcher: Searcher, fieldname: str) -> bool:
+    """Whether ``fieldname`` is the dates the view holds (the ``date`` DATETIME field,
+    with its column)."""
+    field = searcher.schema[fieldname] if fieldname == "date" else None
+    return type(field) is DATETIME and field.column_type is not None
+
+
+def _date_mask(dates: np.ndarray, q: wq.DateRange) -> np.ndarray:
+    """The documents whose date lies in ``q`` (never a document without a date).
+
+    ``q.start``/``q.end`` are the bounds as Whoosh's ticks (``None``: open), the numbers
+    its DATETIME field indexes and keeps in its column, which the view's dates are.
+    """
+    out = dates != NO_DATE
+    if q.start is not None:
+        out &= (dates > q.start) if q.startexcl else (dates >= q.start)
+    if q.end is not None:
+        out &= (dates < q.end) if q.endexcl else (dates <= q.end)
     return out
