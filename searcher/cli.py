@@ -122,6 +122,8 @@ def index_cmd(ctx: click.Context, paths: tuple[str, ...], prune: bool, rebuild: 
 
     PATHS are files or folders (searched recursively) of .txt, .json, .jsonl,
     .csv or .html files, optionally gzipped; "-" reads JSON Lines from stdin.
+    Hidden files and folders and index folders (the index itself, when it lives
+    inside a folder given) are left out.
     Without PATHS the bundled sample corpus (index_data/) is indexed.
     Running it again on the same input changes nothing.
 

@@ -124,6 +124,21 @@ def test_index_bad_lines_are_reported_and_the_rest_indexed(tmp_path: Path):
     assert "1 without a readable date" in result.output
 
 
+def test_an_index_inside_the_folder_being_indexed_is_not_read_as_articles(tmp_path: Path):
+    folder = tmp_path / "berita"
+    folder.mkdir()
+    (folder / "mini.jsonl").write_bytes(MINI.read_bytes())
+    index = str(folder / "ix")
+    for expected in ("added 12,", "unchanged 12,"):  # the second run finds the index's own files
+        result = run("--index", index, "index", str(folder))
+        assert result.exit_code == 0, result.output
+        assert expected in result.output and "skipped 0" in result.output, result.output
+        assert "searcher.json" not in result.output and "files.json" not in result.output
+    result = run("--index", index, "index", index)  # the index itself: nothing to read
+    assert result.exit_code == 1
+    assert f"{index}: a searcher index, not articles" in result.output
+
+
 def test_index_stdin(tmp_path: Path):
     index = str(tmp_path / "ix")
     result = run("--index", index, "index", "-", input=MINI.read_text(encoding="utf-8"))

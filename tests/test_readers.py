@@ -417,6 +417,19 @@ def test_discover(tmp_path: Path) -> None:
                      tmp_path / "b" / "dalam" / "z.csv"]
 
 
+def test_discover_leaves_out_index_folders(tmp_path: Path) -> None:
+    from searcher import SearchIndex
+
+    SearchIndex.create_or_open(tmp_path / "ix")
+    (tmp_path / "a.json").write_text("x", encoding="utf-8")
+    (tmp_path / "arsip").mkdir()
+    (tmp_path / "arsip" / "searcher.json").write_text("x", encoding="utf-8")  # an article file
+    assert (tmp_path / "ix" / "searcher.json").exists()
+    assert list(discover([tmp_path])) == [tmp_path / "a.json", tmp_path / "arsip" / "searcher.json"]
+    [skip] = discover([tmp_path / "ix"])
+    assert isinstance(skip, Skip) and "a searcher index" in skip.reason
+
+
 def test_discover_explicit_files_missing_and_unsupported(tmp_path: Path) -> None:
     good = tmp_path / "a.ndjson"
     good.write_text("x", encoding="utf-8")

@@ -68,10 +68,11 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Path | Skip]:
     """Yield the files to read under ``paths``, in a stable order, or a :class:`Skip` for each problem.
 
     A file given explicitly is yielded when its suffix is supported, else it is
-    a :class:`Skip`. A folder is walked recursively in sorted order; there,
-    files with other suffixes and hidden files and folders (".name") are
-    ignored silently. A missing path is a :class:`Skip`. Each file is yielded
-    once even when reached twice.
+    a :class:`Skip`. A folder is walked recursively in sorted order; there, files
+    with other suffixes, hidden files and folders (".name") and searcher index
+    folders (:func:`is_index_folder`; ``searcher --index ix index .``) are ignored
+    silently. A folder given that is itself an index, or a missing path, is a
+    :class:`Skip`. Each file is yielded once even when reached twice.
     """
     seen: set[str] = set()
 
@@ -85,6 +86,10 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Path | Skip]:
     for given in paths:
         path = Path(given)
         if path.is_dir():
+            if is_index_folder(path):
+                yield Skip(str(given), None, "a searcher index, not articles (give the folders "
+                           "of the articles)")
+                continue
             for file in _walk(path):
                 if once(file):
                     yield file
@@ -100,8 +105,25 @@ def discover(paths: Iterable[str | Path]) -> Iterator[Path | Skip]:
             yield Skip(str(given), None, "no such file or directory")
 
 
+def is_index_folder(folder: Path | str, names: Iterable[str] | None = None) -> bool:
+    """Whether ``folder`` is a searcher index (``searcher.json`` beside a Whoosh ``.toc``).
+
+    ``names``: the folder's file names, when already listed.
+    """
+    if names is None:
+        try:
+            names = os.listdir(folder)
+        except OSError:
+            return False
+    names = list(names)
+    return "searcher.json" in names and any(n.startswith("_") and n.endswith(".toc") for n in names)
+
+
 def _walk(root: Path) -> Iterator[Path]:
     for folder, dirnames, filenames in os.walk(root):
+        if is_index_folder(folder, filenames):
+            dirnames[:] = []  # an index (the one being written, say): its files are not articles
+            continue
         dirnames[:] = sorted(d for d in dirnames if not d.startswith("."))
         for name in sorted(filenames):
             if not name.startswith(".") and file_format(name)[0] is not None:
