@@ -210,6 +210,19 @@ def test_html_fallback_to_title_and_visible_text(tmp_path: Path) -> None:
     assert (article.title, article.body, skips) == ("Hanya & Judul", "Teks pendek.", [])
 
 
+def test_html_fallback_keeps_the_article_and_drops_furniture() -> None:
+    # the fallback (trafilatura found no text, or is not installed) on its own
+    from searcher.readers.html import _fallback
+
+    page = ("<html><head><title>Judul</title></head><body><nav><a>Beranda</a> <a>Menu</a></nav>"
+            "<header>Situs Berita</header><article><h1>Judul</h1><p>Isi artikel tentang pemilu.</p>"
+            "</article><aside>Terpopuler</aside><form><button>Cari</button></form></body></html>")
+    assert _fallback(page) == ("Judul", "Judul\nIsi artikel tentang pemilu.")
+    # no <article>: all the visible text but the furniture
+    assert _fallback(page.replace("article>", "div>")) == \
+        ("Judul", "Situs Berita\nJudul\nIsi artikel tentang pemilu.")
+
+
 def test_html_without_text(tmp_path: Path) -> None:
     path = tmp_path / "kosong.html"
     path.write_text("<html><head><title>Judul</title></head><body><script>x()</script></body></html>",

@@ -3,7 +3,9 @@
 trafilatura finds the article text, title, canonical URL and publication date (a
 ``<meta>`` publication time, which keeps the time of day, is preferred to its date).
 When it finds no text (or cannot be imported), the ``<title>`` element and the
-page's visible text (scripts, styles and the like left out) are used instead.
+page's visible text are used instead: the text of its ``<article>`` elements if it
+has any, else all of it; scripts, styles, ``<nav>``, ``<aside>``, forms and the like
+are left out.
 """
 
 from __future__ import annotations
@@ -90,9 +92,14 @@ def _extract(html: str) -> tuple[str | None, str, str | None, str | None]:
 
 
 class _VisibleText(HTMLParser):
-    """Collect the ``<title>`` and the visible text of a page (stdlib only)."""
+    """Collect the ``<title>`` and the visible text of a page (stdlib only).
 
-    _HIDDEN = frozenset({"script", "style", "noscript", "template", "head", "svg", "iframe"})
+    Page furniture (``<nav>``, ``<aside>``, forms, menus) is left out, and the text
+    of ``<article>`` elements is kept apart: when a page has one, it is the body.
+    """
+
+    _HIDDEN = frozenset({"script", "style", "noscript", "template", "head", "svg", "iframe",
+                         "nav", "aside", "form", "button", "menu", "select"})
     _BLOCKS = frozenset({"p", "div", "br", "li", "h1", "h2", "h3", "h4", "h5", "h6", "tr",
                          "article", "section", "blockquote", "pre", "header", "footer", "td"})
 
@@ -100,8 +107,15 @@ class _VisibleText(HTMLParser):
         super().__init__(convert_charrefs=True)
         self.title: list[str] = []
         self.parts: list[str] = []
+        self.article: list[str] = []
         self._hidden = 0
+        self._in_article = 0
         self._in_title = False
+
+    def _add(self, text: str) -> None:
+        self.parts.append(text)
+        if self._in_article:
+            self.article.append(text)
 
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         if tag == "title":
@@ -109,7 +123,8 @@ class _VisibleText(HTMLParser):
         elif tag in self._HIDDEN:
             self._hidden += 1
         elif tag in self._BLOCKS:
-            self.parts.append("\n")
+            self._in_article += tag == "article"
+            self._add("\n")
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "title":
@@ -117,13 +132,15 @@ class _VisibleText(HTMLParser):
         elif tag in self._HIDDEN:
             self._hidden = max(0, self._hidden - 1)
         elif tag in self._BLOCKS:
-            self.parts.append("\n")
+            self._add("\n")
+            if tag == "article":
+                self._in_article = max(0, self._in_article - 1)
 
     def handle_data(self, data: str) -> None:
         if self._in_title:
             self.title.append(data)
         elif not self._hidden:
-            self.parts.append(data)
+            self._add(data)
 
 
 def _fallback(html: str) -> tuple[str | None, str]:
@@ -131,5 +148,8 @@ def _fallback(html: str) -> tuple[str | None, str]:
     parser.feed(html)
     parser.close()
     title = clean_text("".join(parser.title)) or None
-    lines = (" ".join(line.split()) for line in "".join(parser.parts).split("\n"))
+    text = "".join(parser.article)
+    if not text.strip():
+        text = "".join(parser.parts)
+    lines = (" ".join(line.split()) for line in text.split("\n"))
     return title, "\n".join(line for line in lines if line)
