@@ -3,7 +3,8 @@
 Terms, ``And``, ``Or``, ``AndNot``, ``Not`` and "every document" are set operations
 on the cached posting arrays of the :class:`~searcher.ranking.view.IndexView`; a date
 range (``date:2024-07``, ``--since``/``--until``) compares the view's array of dates
-(Whoosh would walk the range's tiered terms and yield their documents one by one); any
+(Whoosh would walk the range's tiered terms and yield their documents one by one); a
+phrase is matched by :mod:`searcher.ranking.phrases`; any
 other query (phrases, ranges, prefixes that were not expanded, …) asks Whoosh for
 its documents. Scoring is separate (:mod:`searcher.ranking.scorer`).
 """
@@ -15,6 +16,7 @@ from whoosh import query as wq
 from whoosh.fields import DATETIME, ID, KEYWORD, TEXT
 from whoosh.searching import Searcher
 
+from searcher.ranking.phrases import phrase_docs
 from searcher.ranking.view import NO_DATE, IndexView
 
 
@@ -37,6 +39,12 @@ def _mask(view: IndexView, searcher: Searcher, q: wq.Query) -> np.ndarray:
         ids, _ = view.postings(searcher.reader(), q.fieldname, text)
         out[ids] = True
         return out
+    if type(q) is wq.Phrase:
+        docs = phrase_docs(view, searcher, q)
+        if docs is not None:
+            out = np.zeros(view.n_all, dtype=bool)
+            out[docs] = True
+            return out
     if type(q) is wq.DateRange and _date_column(searcher, q.fieldname):
         return _date_mask(view.dates(searcher.reader()), q)
     if type(q) is wq.And:
