@@ -47,6 +47,7 @@ from __future__ import annotations
 import calendar
 import heapq
 import re
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
@@ -548,8 +549,12 @@ def expand_prefix(reader: IndexReader, prefix: str, limit: int = PREFIX_MAX_WORD
     """The ``limit`` most frequent unstemmed index words starting with ``prefix``."""
     if "exact" not in reader.schema:
         return []
-    entries = ((info.doc_frequency(), text) for text, info in reader.iter_prefix("exact", prefix))
-    best = heapq.nlargest(limit, entries)
+    # segment by segment: a multi-segment reader would look every word up in every segment
+    freq: Counter[bytes | str] = Counter()
+    for leaf, _ in reader.leaf_readers():
+        for text, info in leaf.iter_prefix("exact", prefix):
+            freq[text] += info.doc_frequency()
+    best = heapq.nlargest(limit, ((n, text) for text, n in freq.items()))
     return [t.decode("utf-8") if isinstance(t, bytes) else t for _, t in best]
 
 

@@ -165,6 +165,30 @@ def test_prefix(index):
     assert ids(index, "beras zzq*") == set()
 
 
+def test_prefix_expansion_counts_words_over_all_segments(tmp_path):
+    import heapq
+
+    from searcher import SearchIndex
+    from searcher.query import PREFIX_MAX_WORDS, expand_prefix
+
+    from .indexing_support import generated_records
+
+    records = generated_records(150, words=40)
+    index = SearchIndex.create_or_open(tmp_path / "ix")
+    for part in (records[:50], records[50:90], records[90:]):
+        index.add_records(part)
+    reader = index._searcher().reader()
+    assert len(reader.leaf_readers()) == 3
+    sizes = []
+    for prefix in ("a", "me", "pe", "ber", "di", "ka", "zzq"):
+        # what Whoosh's multi-segment reader gives (every word looked up in every segment)
+        whole = heapq.nlargest(PREFIX_MAX_WORDS, ((info.doc_frequency(), text.decode("utf-8"))
+                                                  for text, info in reader.iter_prefix("exact", prefix)))
+        assert expand_prefix(reader, prefix) == [t for _, t in whole], prefix
+        sizes.append(len(whole))
+    assert max(sizes) == PREFIX_MAX_WORDS and min(sizes) == 0  # cut at the limit; none at all
+
+
 def test_prefix_matches_are_highlighted(index):
     hit = index.search("antivir*").hits[0]
     marked = hit.snippet.marked("[", "]")
