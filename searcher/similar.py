@@ -4,9 +4,12 @@ The article's most distinctive words — the :data:`MAX_TERMS` terms of its titl
 body with the highest tf-idf (title occurrences count :data:`TITLE_WEIGHT` times) —
 are searched as one query through :meth:`SearchIndex.search` (any of the words,
 articles with more of them first), so related articles are ranked and given
-snippets like any search. The article itself and its
-near-duplicates (the same title, :data:`DUPLICATE_OVERLAP` of the same words, or
-listed in a hit's ``duplicates``) are left out.
+snippets like any search. The article itself and its near-duplicates (the same
+title, distinct words :data:`DUPLICATE_OVERLAP` the same — shared words over all
+words of the two — or listed in a hit's ``duplicates``) are left out; an article
+that merely contains this one's words among many others (the full text of a speech
+a short report quotes) is related, not a duplicate. More hits are fetched until
+``limit`` remain or the results end.
 """
 
 from __future__ import annotations
@@ -30,10 +33,14 @@ if TYPE_CHECKING:
 MAX_TERMS = 25
 #: A word in the title counts this many times.
 TITLE_WEIGHT = 2
-#: Share of distinct words two articles must have in common to be near-duplicates.
-DUPLICATE_OVERLAP = 0.8
-#: Extra hits fetched to make up for the ones left out.
+#: Shared distinct words over all distinct words of two articles (Jaccard) from which
+#: they are near-duplicates (the same story lightly rewritten: ~0.75; a follow-up
+#: story on the same event: ~0.2).
+DUPLICATE_OVERLAP = 0.6
+#: Extra hits fetched to make up for the ones left out (then four times as many, …).
 SPARE = 10
+#: Hits fetched at most while looking for ``limit`` that are not left out.
+MAX_FETCH = 1000
 
 
 def distinctive_terms(reader: IndexReader, article: Article, limit: int = MAX_TERMS
@@ -78,21 +85,25 @@ def similar(index: SearchIndex, doc_id: str, limit: int = 10, *, reader: IndexRe
     # word, articles with more of them first); fewer are joined with OR to the same end
     words = [surface for _, surface in terms]
     query = (" " if len(words) > AND_MAX_TERMS else " OR ").join(words)
-    results = index.search(query, limit=limit + SPARE, exhaustive=True)
     own_words = _word_set(article)
     title = _title_key(article.title)
-    hits: list[Hit] = []
-    for hit in results.hits:
-        if hit.id == doc_id or doc_id in hit.duplicates:
-            continue
-        if title and _title_key(hit.title) == title:
-            continue
-        if _overlap(own_words, _word_set(index.get(hit.id))) >= DUPLICATE_OVERLAP:
-            continue
-        hits.append(dataclasses.replace(hit, rank=len(hits) + 1))
-        if len(hits) == limit:
-            break
-    return hits
+    fetch = limit + SPARE
+    while True:
+        results = index.search(query, limit=min(fetch, MAX_FETCH), exhaustive=True)
+        hits: list[Hit] = []
+        for hit in results.hits:
+            if hit.id == doc_id or doc_id in hit.duplicates:
+                continue
+            if title and _title_key(hit.title) == title:
+                continue
+            if _overlap(own_words, _word_set(index.get(hit.id))) >= DUPLICATE_OVERLAP:
+                continue
+            hits.append(dataclasses.replace(hit, rank=len(hits) + 1))
+            if len(hits) == limit:
+                return hits
+        if len(results.hits) < fetch or fetch >= MAX_FETCH:
+            return hits  # the results (or what may be fetched) ran out
+        fetch *= 4
 
 
 def _title_key(title: str | None) -> str:
@@ -104,6 +115,8 @@ def _word_set(article: Article) -> set[str]:
 
 
 def _overlap(a: set[str], b: set[str]) -> float:
+    """Shared distinct words over all distinct words of the two (Jaccard)."""
     if not a or not b:
         return 0.0
-    return len(a & b) / min(len(a), len(b))
+    common = len(a & b)
+    return common / (len(a) + len(b) - common)

@@ -69,3 +69,37 @@ def test_cli_similar(mini_index_path):
     out = runner.invoke(cli, ["--index", str(mini_index_path), "similar", "nope"])
     assert out.exit_code == 1
     assert "no article with id 'nope'" in out.output
+
+
+def _story_index(tmp_path):
+    from searcher import Article, SearchIndex
+
+    base = ("Presiden menerima uang pengganti kerugian negara dari kasus korupsi ekspor minyak "
+            "sawit senilai Rp 13 triliun di Kejaksaan Agung")
+    articles = [Article(id="s", title="Uang sitaan korupsi sawit diserahkan", body=base + ".")]
+    # copies of the same report at other outlets, each with its own closing words
+    articles += [Article(id=f"copy{i}", title=f"Sitaan sawit {i}", body=f"{base}, kata redaksi{i}.")
+                 for i in range(15)]
+    # the full speech: every word of the report among many others (a different article)
+    speech = " ".join(f"kalimat{i} pidato panjang presiden tentang bangsa" for i in range(40))
+    articles.append(Article(id="speech", title="Isi lengkap pidato", body=f"{base}. {speech}"))
+    articles += [Article(id=f"rel{i}", title=f"Kasus korupsi sawit berlanjut {i}",
+                         body=f"Kejaksaan Agung menyita uang korupsi ekspor sawit tahap {i} "
+                              f"dan memeriksa saksi baru{i} tentang kerugian negara.")
+                 for i in range(4)]
+    articles.append(Article(id="other", title="Cuaca", body="Hujan deras di Bandung sore ini."))
+    index = SearchIndex.create_or_open(tmp_path / "ix")
+    index.add(articles)
+    return index
+
+
+def test_an_article_holding_this_ones_words_among_many_others_is_related(tmp_path):
+    got = [h.id for h in _story_index(tmp_path).similar("s", limit=20)]
+    assert "speech" in got
+    assert not any(i.startswith("copy") for i in got) and "s" not in got
+
+
+def test_the_limit_is_filled_when_many_near_duplicates_are_left_out(tmp_path):
+    # 15 copies rank before the related articles: more than the spare hits fetched
+    got = [h.id for h in _story_index(tmp_path).similar("s", limit=5)]
+    assert len(got) == 5 and set(got) >= {"rel0", "rel1", "rel2", "rel3"}
