@@ -485,3 +485,28 @@ def test_date_ranges_match_the_documents_whoosh_finds(index):
     # the undated document is in no range, also not in an open one
     assert "undated" not in ids(index.search("date:1900.."))
     assert "edge" in ids(index.search("tepat date:2024-07-01"))
+
+
+def test_resemblance_is_the_jaccard_of_the_shingle_sets():
+    from searcher.ranking.duplicates import SHINGLE, fingerprint, resemblance
+
+    def shingles(text: str) -> set:
+        words = text.lower().split()
+        return {tuple(words)} if len(words) < SHINGLE else set(zip(words, words[1:], words[2:]))
+
+    rng = random.Random(3)
+    pool = "harga beras naik di pasar induk kata pedagang Jakarta pada Senin pagi".split()
+    texts = ["", "beras", "harga beras", "harga beras naik"]
+    for _ in range(60):
+        base = rng.choices(pool, k=rng.randint(3, 60))
+        texts.append(" ".join(base))
+        edited = list(base)
+        for _ in range(rng.randint(0, 4)):  # a near-copy: a few words changed
+            edited[rng.randrange(len(edited))] = rng.choice(pool).upper()
+        texts.append(" ".join(edited))
+    for a in texts:
+        fa = fingerprint(a)
+        assert fa.tolist() == sorted({hash(s) for s in shingles(a)})
+        for b in texts[::5]:
+            sa, sb = shingles(a), shingles(b)
+            assert resemblance(fa, fingerprint(b)) == pytest.approx(len(sa & sb) / len(sa | sb))
