@@ -510,3 +510,16 @@ def test_resemblance_is_the_jaccard_of_the_shingle_sets():
         for b in texts[::5]:
             sa, sb = shingles(a), shingles(b)
             assert resemblance(fa, fingerprint(b)) == pytest.approx(len(sa & sb) / len(sa | sb))
+
+
+def test_doc_ids_come_from_the_id_column_as_stored(index):
+    from searcher.ranking import view as view_module
+
+    index.add([Article(id="baru", title="Baru", body="Berita baru.")])
+    index.delete(["a6"])
+    reader = index._searcher().reader()
+    assert len(reader.leaf_readers()) >= 2
+    view = IndexView(reader)
+    for docnum in range(reader.doc_count_all()):  # deleted documents too
+        assert view.doc_id(reader, docnum) == reader.stored_fields(docnum)["id"]
+    assert all(view_module._id_column(leaf) is not None for leaf, _ in reader.leaf_readers())

@@ -147,6 +147,9 @@ def score_query(view: IndexView, reader: IndexReader, q: QueryTerms, p: RankingP
     missing = []
     common = common_stems(view, reader, q, p) if prune and need <= 1 else {}
     skip_forms = set()
+    # every candidate of a query needing all its stems holds the rarest one: its documents
+    # are the candidates to check, not every document of the index
+    rarest: np.ndarray | None = None
     for stem, qcount in zip(q.stems, q.counts):
         if stem in common:
             total_mass += float(idf(n, common[stem]))
@@ -159,7 +162,9 @@ def score_query(view: IndexView, reader: IndexReader, q: QueryTerms, p: RankingP
         else:
             scratch[b_ids] = b_tf * body_f[b_ids]
             scratch[t_ids] += t_tf * title_f[t_ids]
-            ids = np.flatnonzero(scratch) if len(b_ids) > 2048 else np.union1d(b_ids, t_ids)
+            # a scan of the whole array beats sorting the two lists once they are long
+            ids = (np.flatnonzero(scratch) if len(b_ids) > max(2048, n_all >> 6)
+                   else np.union1d(b_ids, t_ids))
             tfn = scratch[ids]
             scratch[ids] = 0.0
         if lead_w and len(ids):
@@ -167,6 +172,8 @@ def score_query(view: IndexView, reader: IndexReader, q: QueryTerms, p: RankingP
             if len(l_ids):
                 tfn = tfn + lead_w * _weights_at(ids, l_ids, l_tf)
         df = len(ids)
+        if rarest is None or df < len(rarest):
+            rarest = ids
         if df == 0:
             missing.append(stem)
             total_mass += float(idf(n, 0))
@@ -193,13 +200,18 @@ def score_query(view: IndexView, reader: IndexReader, q: QueryTerms, p: RankingP
             if len(ids):
                 tfn = tf * exact_f[ids]
                 score[ids] += (p.pair_weight * float(idf(n, len(ids)))) * tfn * (pk1 + 1) / (pk1 + tfn)
-    if need > 0:
-        cand = count >= need
+    if need > 0 and need == len(q.stems) and rarest is not None and not common:
+        ids = rarest[count[rarest] >= need].astype(np.int64)
         if allowed is not None:
-            cand &= allowed
+            ids = ids[allowed[ids]]
     else:
-        cand = allowed if allowed is not None else view.live.copy()
-    ids = np.flatnonzero(cand)
+        if need > 0:
+            cand = count >= need
+            if allowed is not None:
+                cand &= allowed
+        else:
+            cand = allowed if allowed is not None else view.live.copy()
+        ids = np.flatnonzero(cand)
     if common and len(ids) < depth:  # too few rare-word candidates: score everything
         return score_query(view, reader, q, p, need=need, allowed=allowed,
                            coordinate=coordinate, prune=False)
