@@ -523,3 +523,17 @@ def test_doc_ids_come_from_the_id_column_as_stored(index):
     for docnum in range(reader.doc_count_all()):  # deleted documents too
         assert view.doc_id(reader, docnum) == reader.stored_fields(docnum)["id"]
     assert all(view_module._id_column(leaf) is not None for leaf, _ in reader.leaf_readers())
+
+
+def test_union_of_sorted_document_lists():
+    from searcher.ranking.scorer import union_sorted
+
+    rng = np.random.default_rng(5)
+    for n, m in [(0, 0), (0, 7), (7, 0), (1, 1), (50, 3), (3, 50), (2000, 2000), (5000, 40)]:
+        for dtype in (np.int32, np.int64):
+            a = np.sort(rng.choice(10_000, n, replace=False)).astype(dtype)
+            b = np.sort(rng.choice(10_000, m, replace=False)).astype(dtype)
+            if n and m:  # some shared, some past either end
+                b = np.union1d(b, [a[0], a[-1], 10_001]).astype(dtype)
+            got = union_sorted(a, b)
+            assert got.tolist() == sorted(set(a.tolist()) | set(b.tolist()))

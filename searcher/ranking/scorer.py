@@ -162,9 +162,7 @@ def score_query(view: IndexView, reader: IndexReader, q: QueryTerms, p: RankingP
         else:
             scratch[b_ids] = b_tf * body_f[b_ids]
             scratch[t_ids] += t_tf * title_f[t_ids]
-            # a scan of the whole array beats sorting the two lists once they are long
-            ids = (np.flatnonzero(scratch) if len(b_ids) > max(2048, n_all >> 6)
-                   else np.union1d(b_ids, t_ids))
+            ids = union_sorted(b_ids, t_ids)
             tfn = scratch[ids]
             scratch[ids] = 0.0
         if lead_w and len(ids):
@@ -231,6 +229,27 @@ def score_query(view: IndexView, reader: IndexReader, q: QueryTerms, p: RankingP
     if coord:
         scores = scores * (mass[ids] / total_mass) ** p.coord_power
     return Scored(ids=ids, scores=scores, counts=count[ids], missing=tuple(missing), tier=tier)
+
+
+def union_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    """The union of two ascending arrays of distinct document numbers, ascending.
+
+    The shorter one's numbers missing from the longer are found by binary search and
+    the two runs merged by a stable sort (timsort merges them in linear time): no scan
+    of an index-sized array, no full sort.
+    """
+    if len(b) > len(a):
+        a, b = b, a
+    if not len(b):
+        return a
+    at = np.searchsorted(a, b)
+    at[at == len(a)] = 0
+    extra = b[a[at] != b]
+    if not len(extra):
+        return a
+    out = np.concatenate([a, extra])
+    out.sort(kind="stable")
+    return out
 
 
 def common_stems(view: IndexView, reader: IndexReader, q: QueryTerms,
