@@ -110,3 +110,14 @@ def test_cli_facets(mini_index_path):
     out = runner.invoke(cli, ["--index", str(mini_index_path), "search", "beras", "--facets"])
     assert "categories: ekonomi 2 · nasional 1" in out.output
     assert "months:     2024-04 1 · 2024-03 1 · 2019-10 1" in out.output
+
+
+def test_sorted_unique_equals_numpys_unique():
+    import numpy as np
+
+    from searcher.facets import sorted_unique
+
+    rng = np.random.default_rng(2)
+    for n in (0, 1, 2, 50, 5000):
+        ids = rng.integers(0, max(n // 2, 1), n).astype(np.int64)
+        assert sorted_unique(ids).tolist() == np.unique(ids).tolist()
