@@ -4,9 +4,9 @@ Terms, ``And``, ``Or``, ``AndNot``, ``Not`` and "every document" are set operati
 on the cached posting arrays of the :class:`~searcher.ranking.view.IndexView`; a date
 range (``date:2024-07``, ``--since``/``--until``) compares the view's array of dates
 (Whoosh would walk the range's tiered terms and yield their documents one by one); a
-phrase is matched by :mod:`searcher.ranking.phrases`; any
-other query (phrases, ranges, prefixes that were not expanded, …) asks Whoosh for
-its documents. Scoring is separate (:mod:`searcher.ranking.scorer`).
+phrase is matched by :mod:`searcher.ranking.phrases`; any other query (prefixes that
+were not expanded, other ranges, a phrase that module leaves, …) asks Whoosh for its
+documents. Scoring is separate (:mod:`searcher.ranking.scorer`).
 """
 
 from __future__ import annotations

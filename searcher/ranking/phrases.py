@@ -51,17 +51,17 @@ def phrase_docs(view: IndexView, searcher: Searcher, q: wq.Phrase) -> np.ndarray
     this module does not handle ``q`` (see the module docstring)."""
     reader = searcher.reader()
     field = searcher.schema[q.fieldname] if q.fieldname in searcher.schema else None
-    words = [w if isinstance(w, str) else w.decode("utf-8") for w in q.words if w is not None]
     if (field is None or type(field.format) is not formats.Positions or q.slop != 1
-            or len(words) < 2):
+            or len(q.words) < 2 or None in q.words):
         return None
+    words = [w if isinstance(w, str) else w.decode("utf-8") for w in q.words]
     leaves = leaves_of(reader)
     if any(size and type(getattr(r, "_terms", None)) is not W3TermsReader
            for (r, _), size in zip(leaves, view.sizes)):
         return None
-    postings = [view.postings(reader, q.fieldname, w)[0] for w in words]
+    postings = sorted((view.postings(reader, q.fieldname, w)[0] for w in words), key=len)
     candidates = postings[0]
-    for ids in sorted(postings, key=len):
+    for ids in postings[1:]:
         candidates = np.intersect1d(candidates, ids, assume_unique=True)
         if not len(candidates):
             return candidates.astype(np.int64)
