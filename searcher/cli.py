@@ -195,9 +195,10 @@ QUERY_HELP = """Search the index.
 \b
 Query language:
   harga beras          all words must match (up to 4 words, any inflected
-                       form; if none has all, most of them); title matches
-                       first, newer articles first among close matches;
-                       longer text matches any word, best matches first
+                       form; if none has all, most of them, and it says
+                       so); title matches first, newer articles first among
+                       close matches; longer text matches any word, best
+                       matches first
   "suku bunga"         a phrase (stopwords inside quotes count)
   -impor  NOT impor    exclude a word, a "phrase" or a ( group )
   beras OR jagung      either; OR binds tighter than AND and spaces:
@@ -285,6 +286,8 @@ def print_results(results: SearchResults, color: bool | None) -> None:
         return
     if results.suggestion:
         click.echo(f"Did you mean: {results.suggestion}?")
+    if results.relaxed:
+        click.echo("No article has all of these words; showing articles with some of them.")
     first = results.hits[0].rank
     click.echo(f"{results.total} results ({results.took_ms:.0f} ms); "
                f"showing {first}–{first + len(results.hits) - 1}", color=color)

@@ -196,7 +196,8 @@ class SearchIndex:
                                        term_docs=lambda f, t: view.postings(reader, f, t)[0])
         return SearchResults(query=query, total=ranked.total, page=page, limit=limit, hits=hits,
                              took_ms=(time.perf_counter() - started) * 1000, suggestion=suggestion,
-                             facets=count_facets(searcher, ranked.matched) if facets else None)
+                             facets=count_facets(searcher, ranked.matched) if facets else None,
+                             relaxed=ranked.relaxed)
 
     def _view(self, searcher: Searcher) -> IndexView:
         """The ranking arrays of the searcher's generation (shared by threads)."""

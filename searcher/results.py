@@ -75,6 +75,8 @@ class SearchResults:
     took_ms: float
     suggestion: str | None = None
     facets: dict[str, dict[str, int]] | None = None
+    #: no article has all the words of this (short) query: the hits have some of them
+    relaxed: bool = False
 
     def to_dict(self) -> dict[str, object]:
         """The ``search --json`` object."""
@@ -86,6 +88,7 @@ class SearchResults:
             "hits": [h.to_dict() for h in self.hits],
             "took_ms": round(self.took_ms, 2),
             "suggestion": self.suggestion,
+            "relaxed": self.relaxed,
         }
         if self.facets is not None:
             out["facets"] = self.facets

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import pytest
@@ -33,6 +34,23 @@ def test_short_queries_require_every_word(index):
     assert ids(index, "harga beras") == {"a1", "a2"}
     assert ids(index, "beras lebaran") == {"a1"}
     assert ids(index, "beras lebaran source:kompas") == {"a1"}  # not the plain-words path
+
+
+def test_a_short_query_no_article_fully_matches_is_answered_and_flagged(index):
+    both = index.search("harga beras")
+    assert both.total == 2 and not both.relaxed
+    # "kaspersky" and "lebaran" are never in one article: any of them, and it says so
+    some = index.search("kaspersky lebaran")
+    assert some.relaxed and {h.id for h in some.hits} >= {"a1", "a3", "a4"}
+    assert index.search("kaspersky zzqx").relaxed  # a word the index lacks
+    assert not index.search("zzqx qqzz").relaxed  # nothing at all: nothing relaxed
+    assert not index.search("kaspersky merapi bandung lebaran tekstil").relaxed  # long: any word
+    assert not index.search("kaspersky OR lebaran").relaxed  # the query asked for either
+    out = CliRunner().invoke(cli, ["--index", str(index.path), "search", "kaspersky lebaran"])
+    assert "No article has all of these words; showing articles with some of them." in out.output
+    data = CliRunner().invoke(cli, ["--index", str(index.path), "search", "kaspersky lebaran",
+                                    "--json"]).output
+    assert json.loads(data)["relaxed"] is True
 
 
 def test_long_text_matches_any_word_and_ranks_fuller_matches_first(index):

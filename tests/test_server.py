@@ -426,6 +426,13 @@ def test_results_page_highlights_and_escapes(ro: LiveServer):
     assert "<b>tebal" not in html
 
 
+def test_a_relaxed_query_says_so_in_json_and_on_the_page(ro: LiveServer):
+    assert get(ro, "/api/search", q="banjir rumah").json()["relaxed"] is False
+    assert get(ro, "/api/search", q="kaspersky lebaran").json()["relaxed"] is True
+    assert "No article has all of these words" in get(ro, "/", q="kaspersky lebaran").text
+    assert "No article has all of these words" not in get(ro, "/", q="banjir rumah").text
+
+
 def test_results_page_paginates_with_filters_kept(ro: LiveServer):
     html = get(ro, "/", q="banjir", since="2024-01-01", sort="newest").text
     assert 'rel="next"' in html and 'rel="prev"' not in html

@@ -55,6 +55,8 @@ class Ranking:
     forms: set[str] = field(default_factory=set)
     #: every matching document (sorted global docnums), e.g. for facet counts
     matched: np.ndarray = field(default_factory=lambda: np.zeros(0, dtype=np.int64))
+    #: a short query that no document matched with all its words, answered with any
+    relaxed: bool = False
 
 
 def plain_query(text: str) -> tuple[QueryTerms, int, set[str]] | None:
@@ -100,6 +102,7 @@ def rank(view: IndexView, searcher: Searcher, text: str, *, start: int, stop: in
     scored: Scored | None
     plain = plain_query(text)
     forms: set[str] = set()
+    relaxed = False
     if plain is not None and plain[1]:
         q, n_words, forms = plain
         conjunctive = n_words <= p.and_max_terms
@@ -112,6 +115,7 @@ def rank(view: IndexView, searcher: Searcher, text: str, *, start: int, stop: in
         if conjunctive and need > 1 and len(scored.ids) == 0:
             scored = score_query(view, reader, q, p, need=1, allowed=allowed,
                                  prune=not exhaustive, depth=depth)
+            relaxed = len(scored.ids) > 0
         if conjunctive:
             apply_freshness(view, reader, scored.scores, scored.ids, p)
         if not conjunctive and sort == "relevance" and p.local_weight:
@@ -142,7 +146,7 @@ def rank(view: IndexView, searcher: Searcher, text: str, *, start: int, stop: in
         return Ranking(docnums=[int(scored.ids[i]) for i in picked],
                        scores=[float(scored.scores[i]) for i in picked],
                        duplicates=[[] for _ in picked], total=total, terms=terms, forms=forms,
-                       matched=scored.ids)
+                       matched=scored.ids, relaxed=relaxed)
     grouping = DuplicateFinder(view, searcher).grouping(scored.ids)
     depth = stop + stop // 2 + 10
     while True:  # look deeper until the page is full of groups or the list ends
@@ -155,7 +159,7 @@ def rank(view: IndexView, searcher: Searcher, text: str, *, start: int, stop: in
     return Ranking(docnums=[int(scored.ids[g[0]]) for g in page],
                    scores=[float(scored.scores[g[0]]) for g in page],
                    duplicates=[[int(scored.ids[i]) for i in g[1:]] for g in page],
-                   total=total, terms=terms, forms=forms, matched=scored.ids)
+                   total=total, terms=terms, forms=forms, matched=scored.ids, relaxed=relaxed)
 
 
 def _best(ids: np.ndarray, scores: np.ndarray, positions: np.ndarray, k: int | None) -> np.ndarray:

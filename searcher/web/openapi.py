@@ -106,7 +106,8 @@ def _schemas() -> dict[str, Any]:
         "Hit": hit,
         "SearchResults": {
             "type": "object",
-            "required": ["query", "total", "page", "limit", "hits", "took_ms", "suggestion"],
+            "required": ["query", "total", "page", "limit", "hits", "took_ms", "suggestion",
+                         "relaxed"],
             "properties": {
                 "query": {"type": "string"},
                 "total": {"type": "integer", "minimum": 0},
@@ -116,6 +117,10 @@ def _schemas() -> dict[str, Any]:
                 "took_ms": {"type": "number"},
                 "suggestion": {"type": ["string", "null"],
                                "description": "A corrected query when this one finds little"},
+                "relaxed": {"type": "boolean",
+                            "description": "No article has all the words of this short "
+                                           "query: the hits have some of them, those with "
+                                           "more of the words first"},
                 "facets": {"type": "object", "additionalProperties": counts,
                            "description": "Only with facets=true: counts by field and value"},
             },
