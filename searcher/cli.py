@@ -121,7 +121,7 @@ def index_cmd(ctx: click.Context, paths: tuple[str, ...], prune: bool, rebuild: 
     """Add new, update changed (and with --prune drop deleted) articles.
 
     PATHS are files or folders (searched recursively) of .txt, .json, .jsonl,
-    .csv or .html files, optionally gzipped; "-" reads JSON Lines from stdin.
+    .csv, .tsv or .html files, optionally gzipped; "-" reads JSON Lines from stdin.
     Hidden files and folders and index folders (the index itself, when it lives
     inside a folder given) are left out.
     Without PATHS the bundled sample corpus (index_data/) is indexed.

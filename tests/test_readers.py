@@ -171,6 +171,34 @@ def test_csv(tmp_path: Path) -> None:
     assert third.id == article_id(None, None, str(path), 4)
 
 
+@pytest.mark.parametrize("delimiter", [";", "\t", "|"])
+def test_csv_with_another_delimiter(tmp_path: Path, delimiter: str) -> None:
+    # spreadsheets in locales with decimal commas export with semicolons
+    path = tmp_path / "ekspor.csv"
+    with path.open("w", encoding="utf-8-sig", newline="") as out:  # with a BOM, as Excel writes
+        writer = csv.writer(out, delimiter=delimiter)
+        writer.writerow(["id", "judul", "isi", "tanggal"])
+        writer.writerow(["1", "Harga cabai", f"Harga naik 2,5%{delimiter} kata pedagang. {BODY}", "01/07/2024"])
+        writer.writerow(["2", "Banjir", f"Banjir, lagi. {BODY}", "2024-07-02"])
+    articles, skips = read_all(path)
+    assert skips == [] and [a.id for a in articles] == ["1", "2"]
+    assert articles[0].title == "Harga cabai" and articles[0].body.startswith("Harga naik 2,5%")
+    assert " kata pedagang." in articles[0].body  # the delimiter inside quotes is text
+    assert articles[0].date == datetime(2024, 7, 1)
+
+
+def test_comma_csv_whose_text_holds_semicolons_and_tsv_files(tmp_path: Path) -> None:
+    path = tmp_path / "koma.csv"
+    path.write_text(f'title,body\nSatu; dua,"Isi; dengan titik koma. {BODY}"\n', encoding="utf-8")
+    [article], skips = read_all(path)
+    assert skips == [] and article.title == "Satu; dua"
+    tsv = tmp_path / "tab.tsv"
+    tsv.write_text(f"title\tbody\nJudul, koma\tIsi, dengan koma. {BODY}\n", encoding="utf-8")
+    [article], skips = read_all(tsv)
+    assert skips == [] and article.title == "Judul, koma"
+    assert list(discover([tmp_path])) == [path, tsv]
+
+
 def test_csv_without_a_body_column(tmp_path: Path) -> None:
     path = tmp_path / "salah.csv"
     path.write_text("judul,tanggal\nA,2024-01-01\n", encoding="utf-8")
@@ -465,7 +493,7 @@ def test_read_file_refuses_an_unsupported_suffix(tmp_path: Path) -> None:
 
 
 def test_supported_suffixes() -> None:
-    base = (".txt", ".json", ".jsonl", ".ndjson", ".csv", ".html", ".htm")
+    base = (".txt", ".json", ".jsonl", ".ndjson", ".csv", ".tsv", ".html", ".htm")
     assert set(SUPPORTED_SUFFIXES) == set(base) | {s + ".gz" for s in base}
 
 

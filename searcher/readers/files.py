@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from searcher.article import Article
-from searcher.readers.csvfmt import read_csv
+from searcher.readers.csvfmt import read_csv, read_tsv
 from searcher.readers.html import read_html
 from searcher.readers.jsonfmt import read_json, read_json_lines, read_json_stream
 from searcher.readers.records import Skip
@@ -38,6 +38,7 @@ _READERS: dict[str, Reader] = {
     ".jsonl": _read_lines,
     ".ndjson": _read_lines,
     ".csv": read_csv,
+    ".tsv": read_tsv,
     ".html": read_html,
     ".htm": read_html,
 }
