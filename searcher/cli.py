@@ -394,8 +394,13 @@ def stats_cmd(ctx: click.Context, as_json: bool) -> None:
     click.echo(f"size:      {stats.size_bytes / 1e6:.1f} MB in {stats.segments} segment(s)")
     click.echo(f"schema:    {stats.schema_version} (analyzer {stats.analyzer_version}, "
                f"stemmer {stats.stemmer})")
-    click.echo("sources:")
-    for name, count in list(stats.sources.items())[:20]:
+    if not stats.sources:
+        click.echo("sources:   none recorded")
+        return
+    shown = list(stats.sources.items())[:20]
+    more = len(stats.sources) - len(shown)
+    click.echo(f"sources:   {len(stats.sources)}" + (f" (the {len(shown)} largest below)" if more else ""))
+    for name, count in shown:
         click.echo(f"  {count:>7}  {name}")
 
 

@@ -72,6 +72,11 @@ def test_show_and_stats_json(tmp_path: Path):
     stats = json.loads(run("--index", index, "stats", "--json").output)
     assert stats["documents"] == 12
     assert stats["schema_version"] >= 1
+    text = run("--index", index, "stats").output
+    assert f"sources:   {len(stats['sources'])}\n" in text and "  detik.com" in text
+    bare = str(tmp_path / "bare")
+    run("--index", bare, "index", "-", input='{"id": "b", "title": "Tanpa sumber", "body": "Isi."}\n')
+    assert "sources:   none recorded" in run("--index", bare, "stats").output
 
 
 def test_analyze_json_contract():
