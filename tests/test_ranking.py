@@ -488,7 +488,7 @@ def test_date_ranges_match_the_documents_whoosh_finds(index):
 
 
 def test_resemblance_is_the_jaccard_of_the_shingle_sets():
-    from searcher.ranking.duplicates import SHINGLE, fingerprint, resemblance
+    from searcher.ranking.duplicates import SHINGLE, fingerprint, resemblance, resemblances
 
     def shingles(text: str) -> set:
         words = text.lower().split()
@@ -510,6 +510,8 @@ def test_resemblance_is_the_jaccard_of_the_shingle_sets():
         for b in texts[::5]:
             sa, sb = shingles(a), shingles(b)
             assert resemblance(fa, fingerprint(b)) == pytest.approx(len(sa & sb) / len(sa | sb))
+        others = [fingerprint(b) for b in texts[::3]]
+        assert resemblances(fa, others).tolist() == [resemblance(fa, fb) for fb in others]
 
 
 def test_doc_ids_come_from_the_id_column_as_stored(index):
@@ -537,3 +539,46 @@ def test_union_of_sorted_document_lists():
                 b = np.union1d(b, [a[0], a[-1], 10_001]).astype(dtype)
             got = union_sorted(a, b)
             assert got.tolist() == sorted(set(a.tolist()) | set(b.tolist()))
+
+
+def test_resemblances_at_once_group_as_one_by_one(tmp_path: Path, monkeypatch):
+    """A series of template articles (a daily price report: the same sentences, other
+    figures) shares signature values without being near-identical, so each article has
+    many candidate leaders; copies of some reports are near-identical. Computing a
+    document's resemblances at once (from BATCH_FROM candidates) groups as one by one."""
+    from searcher.ranking import duplicates
+    from searcher.ranking.duplicates import DuplicateFinder
+
+    template = ("Harga emas Antam hari ini {d} di Butik Emas Logam Mulia Pulogadung Jakarta "
+                "tercatat Rp{p} per gram naik Rp{c} dibandingkan hari sebelumnya. Harga buyback "
+                "emas Antam hari ini juga tercatat Rp{b} per gram. Harga emas dalam pecahan "
+                "lainnya ikut berubah mengikuti harga dasar emas batangan satu gram hari ini. "
+                "Pembelian emas batangan dikenai pajak penghasilan sesuai ketentuan yang berlaku.")
+    articles = []
+    for d in range(1, 31):
+        body = template.format(d=f"{d} Juli", p=2_000_000 + 1000 * d, c=1000 + d, b=1_800_000 + 900 * d)
+        articles.append(Article(id=f"emas-{d}", title=f"Harga emas {d} Juli", body=body))
+        if d % 5 == 0:  # the same report at another outlet
+            articles.append(Article(id=f"emas-{d}-salinan", title=f"Emas {d} Juli", body=body + " Sumber."))
+    index = SearchIndex.create_or_open(tmp_path / "ix")
+    index.add(articles)
+    searcher = index._searcher()
+    view = IndexView(searcher.reader())
+    finder = DuplicateFinder(view, searcher)
+    ids = np.flatnonzero(view.signatures.any(axis=1))
+    order = list(range(len(ids)))
+    random.Random(3).shuffle(order)
+    groupings = {}
+    for batch_from in (10**9, 1, 4):
+        monkeypatch.setattr(duplicates, "BATCH_FROM", batch_from)
+        groupings[batch_from] = finder.grouping(ids).extend(order)
+    assert groupings[1] == groupings[10**9] == groupings[4]
+    assert sum(len(g) == 2 for g in groupings[1]) == 6  # each copy with its report
+    assert len(groupings[1]) == 30
+    # and the series really has many candidates per article
+    counts = []
+    grouping = finder.grouping(ids)
+    grouping.extend(order)
+    for value, holders in grouping.holders.items():
+        counts.append(len(holders))
+    assert max(counts) >= 10

@@ -33,6 +33,8 @@ from searcher.ranking.view import IndexView
 SHARED_MIN = 3
 RESEMBLANCE = 0.9
 SHINGLE = 3
+#: with this many candidate leaders or more, a document's resemblances are computed at once
+BATCH_FROM = 4
 
 _fingerprints: dict[tuple, np.ndarray] = {}
 _lock = threading.Lock()
@@ -63,6 +65,17 @@ def resemblance(a: np.ndarray, b: np.ndarray) -> float:
     at[at == len(b)] = 0
     common = int(np.count_nonzero(b[at] == a))
     return common / (len(a) + len(b) - common)
+
+
+def resemblances(a: np.ndarray, others: list[np.ndarray]) -> np.ndarray:
+    """``resemblance(a, b)`` for every ``b`` of ``others`` (non-empty fingerprints), at once."""
+    sizes = np.fromiter(map(len, others), dtype=np.int64, count=len(others))
+    flat = np.concatenate(others)
+    at = np.searchsorted(a, flat)
+    at[at == len(a)] = 0
+    starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
+    common = np.add.reduceat((a[at] == flat).astype(np.int64), starts)
+    return common / (len(a) + sizes - common)
 
 
 class DuplicateFinder:
@@ -132,10 +145,20 @@ class Grouping:
                 shared[i] = shared.get(i, 0) + 1
             seen.append(j)
         finder, ids, pos, leader_of = self.finder, self.ids, self.pos, self.leader_of
-        for i in sorted(i for i, count in shared.items() if count >= SHARED_MIN):
-            if leader_of[i] != i:
-                continue
-            if resemblance(finder.fingerprint(int(ids[pos[i]])),
-                           finder.fingerprint(int(ids[position]))) >= RESEMBLANCE:
-                leader_of[j] = i
-                break
+        leaders = [i for i in sorted(i for i, count in shared.items() if count >= SHARED_MIN)
+                   if leader_of[i] == i]
+        if not leaders:
+            return
+        mine = finder.fingerprint(int(ids[position]))
+        if len(leaders) < BATCH_FROM:
+            for i in leaders:
+                if resemblance(finder.fingerprint(int(ids[pos[i]])), mine) >= RESEMBLANCE:
+                    leader_of[j] = i
+                    return
+            return
+        # many candidates (a series of template articles: daily prices, weather): their
+        # resemblances at once, the same numbers resemblance() gives one by one
+        theirs = [finder.fingerprint(int(ids[pos[i]])) for i in leaders]
+        similar = np.flatnonzero(resemblances(mine, theirs) >= RESEMBLANCE)
+        if len(similar):
+            leader_of[j] = leaders[int(similar[0])]
