@@ -118,7 +118,7 @@ def dump_index(index: Path) -> dict[str, Any]:
         terms: dict[tuple[str, bytes], Any] = {}
         for (fn, t), info in r:
             terms[(fn, t)] = [[], info.doc_frequency(), info.weight(), info.min_length(),
-                              info.max_length(), info.max_weight()]
+                              info.max_length(), info.max_weight(), info.min_id(), info.max_id()]
         deleted = {d for d in range(r.doc_count_all()) if r.is_deleted(d)}
         for fn, t, docnum, weight, value in r.iter_postings():
             if docnum in deleted:
