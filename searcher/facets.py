@@ -28,7 +28,7 @@ from whoosh import query as wq
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
-from searcher.ranking.postings import read_postings
+from searcher.ranking.postings import distinct_sorted, read_postings
 
 #: facet name → the ID column it counts.
 FACET_FIELDS = {"source": "source_key", "category": "category_key", "month": "month"}
@@ -180,10 +180,8 @@ def _union(sets: Iterable[np.ndarray]) -> np.ndarray:
 
 
 def sorted_unique(ids: np.ndarray) -> np.ndarray:
-    """The distinct values of ``ids``, ascending (a sort: NumPy 2's ``np.unique`` hashes,
-    ~40 times slower on 200,000 document numbers)."""
-    out = np.sort(ids)
-    return out[np.concatenate(([True], out[1:] != out[:-1]))] if out.size else out
+    """The distinct values of ``ids``, ascending."""
+    return distinct_sorted(np.sort(ids))
 
 
 # -- counting ------------------------------------------------------------------------------

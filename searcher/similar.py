@@ -87,6 +87,7 @@ def similar(index: SearchIndex, doc_id: str, limit: int = 10, *, reader: IndexRe
     query = (" " if len(words) > AND_MAX_TERMS else " OR ").join(words)
     own_words = _word_set(article)
     title = _title_key(article.title)
+    duplicate: dict[str, bool] = {}  # hit id → near-duplicate of the article (kept over refetches)
     fetch = limit + SPARE
     while True:
         results = index.search(query, limit=min(fetch, MAX_FETCH), exhaustive=True)
@@ -96,7 +97,10 @@ def similar(index: SearchIndex, doc_id: str, limit: int = 10, *, reader: IndexRe
                 continue
             if title and _title_key(hit.title) == title:
                 continue
-            if _overlap(own_words, _word_set(index.get(hit.id))) >= DUPLICATE_OVERLAP:
+            if hit.id not in duplicate:
+                words = _word_set(index.get(hit.id))
+                duplicate[hit.id] = _overlap(own_words, words) >= DUPLICATE_OVERLAP
+            if duplicate[hit.id]:
                 continue
             hits.append(dataclasses.replace(hit, rank=len(hits) + 1))
             if len(hits) == limit:

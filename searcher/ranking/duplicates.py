@@ -28,6 +28,7 @@ from collections.abc import Sequence
 import numpy as np
 from whoosh.searching import Searcher
 
+from searcher.ranking.postings import distinct_sorted, found_in
 from searcher.ranking.view import IndexView
 
 SHARED_MIN = 3
@@ -52,7 +53,7 @@ def fingerprint(text: str) -> np.ndarray:
     hashes = np.fromiter(map(hash, zip(words, words[1:], words[2:])), dtype=np.int64,
                          count=len(words) - SHINGLE + 1)
     hashes.sort()
-    return hashes[np.concatenate(([True], hashes[1:] != hashes[:-1]))]
+    return distinct_sorted(hashes)
 
 
 def resemblance(a: np.ndarray, b: np.ndarray) -> float:
@@ -61,20 +62,15 @@ def resemblance(a: np.ndarray, b: np.ndarray) -> float:
         return 0.0
     if len(a) > len(b):
         a, b = b, a
-    at = np.searchsorted(b, a)
-    at[at == len(b)] = 0
-    common = int(np.count_nonzero(b[at] == a))
+    common = int(np.count_nonzero(found_in(b, a)))
     return common / (len(a) + len(b) - common)
 
 
 def resemblances(a: np.ndarray, others: list[np.ndarray]) -> np.ndarray:
     """``resemblance(a, b)`` for every ``b`` of ``others`` (non-empty fingerprints), at once."""
     sizes = np.fromiter(map(len, others), dtype=np.int64, count=len(others))
-    flat = np.concatenate(others)
-    at = np.searchsorted(a, flat)
-    at[at == len(a)] = 0
     starts = np.concatenate(([0], np.cumsum(sizes)[:-1]))
-    common = np.add.reduceat((a[at] == flat).astype(np.int64), starts)
+    common = np.add.reduceat(found_in(a, np.concatenate(others)).astype(np.int64), starts)
     return common / (len(a) + sizes - common)
 
 

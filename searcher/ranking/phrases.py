@@ -23,24 +23,22 @@ from __future__ import annotations
 import struct
 import zlib
 from bisect import bisect_left
-from io import BytesIO
 from itertools import accumulate, chain, repeat
 from operator import getitem
-from pickle import UnpicklingError, load, loads
+from pickle import UnpicklingError, loads
 
 import numpy as np
 from whoosh import formats
 from whoosh import query as wq
-from whoosh.codec.whoosh3 import WHOOSH3_HEADER_MAGIC, W3TermInfo, W3TermsReader
+from whoosh.codec.whoosh3 import W3TermInfo, W3TermsReader
 from whoosh.reading import IndexReader
 from whoosh.searching import Searcher
 
+from searcher.ranking.postings import blocks, distinct_sorted, found_in
 from searcher.ranking.view import IndexView, leaves_of
 from searcher.termindex import POSTINGS_OFFSET, term_record
 
-_BLOCK_LENGTH = struct.Struct("!i")
 _OFFSET = struct.Struct("!q")
-_HEADER_MAX = 256
 _AFTER_COUNT = slice(4, None)
 #: what reading damaged posting blocks raises
 _DAMAGE = (KeyError, ValueError, IndexError, EOFError, struct.error, zlib.error, UnpicklingError)
@@ -88,15 +86,10 @@ def _segment_matches(r: IndexReader, fieldname: str, words: list[str], docs: lis
         mine = (np.repeat(found, counts) << 32) | (positions - i + (1 << 31))
         if len(mine) > 1 and (mine[1:] < mine[:-1]).any():
             mine.sort()  # positions out of order (never written so, but cheap to be sure)
-        if keys is None:
-            keys = mine
-        else:
-            at = np.minimum(np.searchsorted(mine, keys), len(mine) - 1)
-            keys = keys[mine[at] == keys]
+        keys = mine if keys is None else keys[found_in(mine, keys)]
         if not len(keys):
             return keys
-        found = keys >> 32
-        found = found[np.concatenate([[True], found[1:] != found[:-1]])]
+        found = distinct_sorted(keys >> 32)
         docs = found.tolist()  # the next word's positions only where a match can still be
     return found
 
@@ -126,31 +119,18 @@ def _values(terms: W3TermsReader, fieldname: str, word: str, docs: list[int]) ->
         ids, _, values = W3TermInfo.from_bytes(record).inlined_postings()
         by_doc = dict(zip(ids, values))
         return [by_doc[d] for d in docs]
-    get = terms._postfile.get
-    pos = _OFFSET.unpack_from(record, POSTINGS_OFFSET)[0]
-    if get(pos, 4) != WHOOSH3_HEADER_MAGIC:
-        raise ValueError(f"not a Whoosh 3 posting list at offset {pos}")
-    pos += 4
     out: list[bytes] = []
     want = 0  # index into docs of the next document to find
-    while want < len(docs):
-        length = _BLOCK_LENGTH.unpack(get(pos, 4))[0]
-        end = pos + 4 + abs(length)
-        header = BytesIO(get(pos + 4, min(abs(length), _HEADER_MAX)))
-        _, last_id, _, compression, _, _ = load(header)
+    for _, last_id, decode in blocks(terms._postfile, _OFFSET.unpack_from(record, POSTINGS_OFFSET)[0]):
+        if want == len(docs):
+            break
         if docs[want] <= last_id:  # the block holds some of the documents wanted
-            raw = get(pos + 4 + header.tell(), end - pos - 4 - header.tell())
-            if compression:
-                raw = zlib.decompress(raw)
-            deltas, _, values = loads(raw)
+            deltas, _, values = decode()
             ids = list(accumulate(deltas))  # the first delta of a block is an absolute id
             stop = bisect_left(docs, last_id + 1, want)
             for d in docs[want:stop]:
                 out.append(values[bisect_left(ids, d)])
             want = stop
-        if length < 0:
-            break
-        pos = end
     if len(out) != len(docs):
         raise ValueError(f"{fieldname}:{word}: postings end before documents {docs[len(out):][:3]}")
     return out

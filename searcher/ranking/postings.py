@@ -24,7 +24,9 @@ import struct
 import threading
 import zlib
 from collections import OrderedDict
+from collections.abc import Callable, Iterator
 from io import BytesIO
+from functools import partial
 from pickle import load, loads
 from typing import Any
 
@@ -73,29 +75,42 @@ def read_postings(segment: SegmentReader, fieldname: str, text: str) -> Postings
     return _read_blocks(terms._postfile, offset)
 
 
-def _read_blocks(postfile, offset: int) -> Postings:
-    """Decode every block of a Whoosh 3 posting list (see the module docstring).
+def blocks(postfile, offset: int) -> Iterator[tuple[int, int, Callable[[], Any]]]:
+    """``(count, last id, decode)`` of each block of the Whoosh 3 posting list at ``offset``.
 
-    Only ``postfile.get`` (a slice of the file) is used, never ``seek``/``read``, so a
+    ``decode()`` returns the block's unpickled ``(id gaps, weights, values)`` (the first
+    gap is the block's first id); a block not decoded costs only its header. Only
+    ``postfile.get`` (a slice of the file) is used, never ``seek``/``read``, so a
     memory-mapped segment is read in place and several threads may share it.
     """
     get = postfile.get
     if get(offset, 4) != WHOOSH3_HEADER_MAGIC:
         raise ValueError(f"not a Whoosh 3 posting list at offset {offset}")
-    deltas: list[int] = []
-    weights: list[float] = []
-    previous_last = 0
     pos = offset + 4
     while True:
         length = _BLOCK_LENGTH.unpack(get(pos, 4))[0]
-        last_block = length < 0
         end = pos + 4 + abs(length)
         header = BytesIO(get(pos + 4, min(abs(length), _HEADER_MAX)))
         count, last_id, _, compression, _, _ = load(header)
-        raw = get(pos + 4 + header.tell(), end - pos - 4 - header.tell())
-        if compression:
-            raw = zlib.decompress(raw)
-        block_ids, block_weights, _ = loads(raw)
+        data_at = pos + 4 + header.tell()
+        yield count, last_id, partial(_decode_block, get, data_at, end - data_at, compression)
+        if length < 0:
+            return
+        pos = end
+
+
+def _decode_block(get: Callable[[int, int], bytes], at: int, size: int, compression: int) -> Any:
+    raw = get(at, size)
+    return loads(zlib.decompress(raw) if compression else raw)
+
+
+def _read_blocks(postfile, offset: int) -> Postings:
+    """Decode every block of a Whoosh 3 posting list (see the module docstring)."""
+    deltas: list[int] = []
+    weights: list[float] = []
+    previous_last = 0
+    for count, last_id, decode in blocks(postfile, offset):
+        block_ids, block_weights, _ = decode()
         start = len(deltas)
         deltas.extend(block_ids)
         if start:
@@ -107,11 +122,23 @@ def _read_blocks(postfile, offset: int) -> Postings:
             weights.extend([block_weights] * count)
         else:
             weights.extend(block_weights)
-        if last_block:
-            break
-        pos = end
     ids = np.cumsum(np.asarray(deltas, dtype=np.int64)).astype(np.int32)
     return ids, np.asarray(weights, dtype=np.float64)
+
+
+def distinct_sorted(values: np.ndarray) -> np.ndarray:
+    """The distinct values of an ascending array (a copy without repeats), ascending.
+
+    (NumPy 2's ``np.unique`` hashes: ~40 times slower on 200,000 document numbers.)
+    """
+    return values[np.concatenate(([True], values[1:] != values[:-1]))] if len(values) else values
+
+
+def found_in(haystack: np.ndarray, needles: np.ndarray) -> np.ndarray:
+    """Which ``needles`` occur in the ascending, non-empty array ``haystack`` (a boolean mask)."""
+    at = np.searchsorted(haystack, needles)
+    at[at == len(haystack)] = 0
+    return haystack[at] == needles
 
 
 def doc_frequency(segment: SegmentReader, fieldname: str, text: str) -> int:

@@ -57,6 +57,7 @@ from whoosh.reading import IndexReader
 
 from searcher.ranking.fields import lead_term
 from searcher.ranking.params import RankingParams
+from searcher.ranking.postings import found_in
 from searcher.ranking.view import IndexView
 
 
@@ -242,9 +243,7 @@ def union_sorted(a: np.ndarray, b: np.ndarray) -> np.ndarray:
         a, b = b, a
     if not len(b):
         return a
-    at = np.searchsorted(a, b)
-    at[at == len(a)] = 0
-    extra = b[a[at] != b]
+    extra = b[~found_in(a, b)]
     if not len(extra):
         return a
     out = np.concatenate([a, extra])
